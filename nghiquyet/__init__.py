@@ -1,0 +1,1 @@
+"""Nghị quyết: carry a resolution from paper into results, level by level."""

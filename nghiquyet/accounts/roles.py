@@ -1,0 +1,52 @@
+"""Roles and what each allows. Kept as data: a deployment overrides it in settings.
+
+A role held at a unit reaches that unit's whole subtree. Reading needs any role;
+every write names a permission from ``Perm``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("Bí thư")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Phó Bí thư")
+    STANDING_MEMBER = "standing_member", _("Ủy viên Ban Thường vụ")
+    COMMITTEE_MEMBER = "committee_member", _("Cấp ủy viên")
+    OFFICE_STAFF = "office_staff", _("Văn phòng cấp ủy")
+    ADVISOR = "advisor", _("Chuyên viên tham mưu")
+    INSPECTOR = "inspector", _("Cán bộ kiểm tra")
+    VIEWER = "viewer", _("Chỉ xem")
+
+
+class Perm:
+    UNIT_CHANGE = "unit.change"            # edit a unit's details
+    UNIT_REORGANIZE = "unit.reorganize"    # create, merge, split, move, rename, close
+    PERSON_CHANGE = "person.change"        # people and role assignments
+    AUDIT_READ = "audit.read"              # browse the audit trail of the subtree
+
+    ALL = (UNIT_CHANGE, UNIT_REORGANIZE, PERSON_CHANGE, AUDIT_READ)
+
+
+_LEADERS = {Perm.UNIT_CHANGE, Perm.UNIT_REORGANIZE, Perm.PERSON_CHANGE, Perm.AUDIT_READ}
+
+DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SECRETARY: frozenset(_LEADERS),
+    Role.DEPUTY_SECRETARY: frozenset(_LEADERS),
+    Role.STANDING_MEMBER: frozenset({Perm.UNIT_CHANGE, Perm.AUDIT_READ}),
+    Role.COMMITTEE_MEMBER: frozenset(),
+    Role.OFFICE_STAFF: frozenset(_LEADERS),
+    Role.ADVISOR: frozenset(),
+    Role.INSPECTOR: frozenset({Perm.AUDIT_READ}),
+    Role.VIEWER: frozenset(),
+}
+
+
+def role_permissions() -> dict[str, frozenset[str]]:
+    override = getattr(settings, "NGHIQUYET_ROLE_PERMISSIONS", None)
+    if override:
+        return {role: frozenset(perms) for role, perms in override.items()}
+    return DEFAULT_ROLE_PERMISSIONS

@@ -1,0 +1,148 @@
+"""THE scope selector: which units a user can see and change.
+
+Every view and API call asks this module; none re-implements the rule.
+
+* A role at a unit reaches that unit's whole subtree (current tree, by path).
+* Units that were merged or split into a unit in scope (predecessors, transitively)
+  are visible too, read only, so history can be followed.
+* Writes need a role whose permissions include the asked permission, at the unit
+  or one of its ancestors.
+* Anything outside is answered as "not found" (404), never as "forbidden".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from nghiquyet.accounts.models import RoleAssignment
+from nghiquyet.accounts.roles import role_permissions
+from nghiquyet.org.models import Unit, UnitSuccession
+
+_CACHE_ATTR = "_nghiquyet_scope"
+
+
+@dataclass(frozen=True)
+class Grant:
+    unit_id: int
+    path: str
+    role: str
+    permissions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_superuser: bool
+    grants: tuple[Grant, ...]
+
+    def paths(self, perm: str | None = None) -> list[str]:
+        paths = {g.path for g in self.grants if perm is None or perm in g.permissions}
+        # Drop paths already covered by a shorter one.
+        return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+
+    def covers(self, path: str, perm: str | None = None) -> bool:
+        if self.is_superuser:
+            return True
+        return any(path.startswith(p) for p in self.paths(perm))
+
+
+def scope_of(user) -> Scope:
+    """The user's grants, loaded once per user object (one query)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(is_superuser=False, grants=())
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    perms = role_permissions()
+    grants = tuple(
+        Grant(unit_id=a.unit_id, path=a.unit.path, role=a.role, permissions=perms.get(a.role, frozenset()))
+        for a in RoleAssignment.objects.filter(user=user).select_related("unit").only("role", "unit__path")
+    )
+    scope = Scope(is_superuser=user.is_superuser, grants=grants)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Call after changing a user's role assignments within the same request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _path_q(paths: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__under": path})
+    return q
+
+
+def unit_scope_q(user, *, perm: str | None = None, prefix: str = "", with_history: bool = True) -> Q:
+    """A Q over ``Unit`` (or over a model reaching Unit through ``prefix``, e.g. ``"unit__"``)."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Q()
+    paths = scope.paths(perm)
+    q = _path_q(paths, f"{prefix}path")
+    if with_history and perm is None and paths:
+        predecessor_ids = _predecessor_ids(paths)
+        if predecessor_ids:
+            q |= Q(**{f"{prefix}pk__in": predecessor_ids})
+    return q
+
+
+def _predecessor_ids(paths: list[str]) -> list[int]:
+    """Units that live on in a unit of these subtrees, following chains of merges/splits."""
+    found: set[int] = set()
+    frontier = list(
+        UnitSuccession.objects.filter(_path_q(paths, "successor__path")).values_list("predecessor_id", flat=True)
+    )
+    while frontier:
+        new = set(frontier) - found
+        if not new:
+            break
+        found |= new
+        frontier = list(
+            UnitSuccession.objects.filter(successor_id__in=new).values_list("predecessor_id", flat=True)
+        )
+    return sorted(found)
+
+
+def units_visible(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_scope_q(user))
+
+
+def units_changeable(user, perm: str) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_scope_q(user, perm=perm))
+
+
+def scope_filter(queryset: QuerySet, user, *, unit_field: str = "unit", perm: str | None = None) -> QuerySet:
+    """Restrict any queryset whose rows belong to a unit (``unit_field``) to the user's scope."""
+    return queryset.filter(unit_scope_q(user, perm=perm, prefix=f"{unit_field}__"))
+
+
+def unit_get_visible(user, pk) -> Unit:
+    """The unit if the user may see it; ``Http404`` otherwise (also for malformed ids)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(_("Không tìm thấy đơn vị.")) from None
+    unit = units_visible(user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404(_("Không tìm thấy đơn vị."))
+    return unit
+
+
+def can_see_unit(user, unit: Unit) -> bool:
+    return units_visible(user).filter(pk=unit.pk).exists()
+
+
+def can(user, perm: str, unit: Unit) -> bool:
+    """May ``user`` do ``perm`` at ``unit``? Closed units are history and never writable."""
+    return scope_of(user).covers(unit.path, perm)
+
+
+def roles_of(user) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")

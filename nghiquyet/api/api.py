@@ -1,0 +1,203 @@
+"""``/api/v1/``: the REST API every later feature extends. Errors are JSON with a Vietnamese ``detail``."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination, paginate
+
+from nghiquyet.accounts.scope import roles_of, unit_get_visible, units_visible
+from nghiquyet.accounts.services import api_token_create
+from nghiquyet.api.auth import API_AUTH
+from nghiquyet.api.schemas import (
+    AuditEventOut,
+    ErrorOut,
+    MeOut,
+    TokenIn,
+    TokenOut,
+    UnitDetailOut,
+    UnitOut,
+    ValidationErrorOut,
+)
+from nghiquyet.audit.selectors import audit_events_visible
+from nghiquyet.org.selectors import unit_breadcrumbs, unit_search
+
+api = NinjaAPI(
+    title="Nghị quyết API",
+    version="1",
+    description="Theo dõi thực hiện nghị quyết. Xác thực bằng phiên đăng nhập hoặc `Authorization: Bearer <mã>` "
+    "lấy từ `POST /api/v1/auth/token`.",
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+ERRORS = {401: ErrorOut, 404: ErrorOut}
+
+
+class Page(PageNumberPagination):
+    class Input(Schema):
+        page: int = 1
+        page_size: int | None = None
+
+    def __init__(self, **kwargs):
+        super().__init__(page_size=50, max_page_size=200, **kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        if pagination.page < 1:
+            raise HttpError(422, "Số trang phải từ 1 trở lên.")
+        if pagination.page_size is not None and pagination.page_size < 1:
+            raise HttpError(422, "Kích thước trang phải từ 1 trở lên.")
+        return super().paginate_queryset(queryset, pagination, request, **params)
+
+
+# ------------------------------------------------------------------ errors
+
+
+def _json(request, status: int, detail: str, **extra):
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _json(request, 404, "Không tìm thấy.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _json(request, 401, "Chưa xác thực: hãy đăng nhập hoặc gửi Authorization: Bearer <mã truy cập>.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _json(request, 403, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _json(request, exc.status_code, str(exc))
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+_NINJA_MESSAGES = {
+    "missing": "Thiếu trường bắt buộc.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "string_too_long": "Quá dài.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
+    "date_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
+    "json_invalid": "JSON không hợp lệ.",
+    "model_attributes_type": "Dữ liệu phải là một đối tượng JSON.",
+}
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc: NinjaValidationError):
+    errors = [
+        {"field": _field_name(e.get("loc", ())), "message": _NINJA_MESSAGES.get(e.get("type"), "Giá trị không hợp lệ.")}
+        for e in exc.errors
+    ]
+    return _json(request, 422, "Dữ liệu không hợp lệ.", errors=errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def _domain_invalid(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    else:
+        errors = [{"field": "__all__", "message": m} for m in exc.messages]
+    return _json(request, 422, "Dữ liệu không hợp lệ.", errors=errors)
+
+
+# ------------------------------------------------------------------ auth and me
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
+          tags=["auth"], summary="Lấy mã truy cập (Bearer) bằng tên đăng nhập và mật khẩu")
+def token_obtain(request, payload: TokenIn):
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return 429, {"detail": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau."}
+    if user is None or not user.is_active:
+        return 401, {"detail": "Tên đăng nhập hoặc mật khẩu không đúng."}
+    token, raw = api_token_create(actor=user, name="API")
+    return 200, {"token": raw, "expires_at": token.expires_at}
+
+
+@api.get("/me", response={200: MeOut, **ERRORS}, tags=["auth"], summary="Người dùng hiện tại và vai trò")
+def me(request):
+    user = request.auth
+    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "full_name": person.full_name if person else (user.get_full_name() or user.get_username()),
+        "roles": [
+            {"unit": {"id": a.unit.pk, "code": a.unit.code, "name": a.unit.name},
+             "role": a.role, "role_label": a.get_role_display()}
+            for a in roles_of(user)
+        ],
+    }
+
+
+# ------------------------------------------------------------------ units
+
+
+class UnitFilters(Schema):
+    q: str = ""
+    parent: int | None = None
+    include_closed: bool = True
+
+
+@api.get("/units", response={200: list[UnitOut], **ERRORS}, tags=["units"],
+         summary="Các đơn vị trong phạm vi (tìm kiếm không dấu, lọc theo đơn vị cấp trên)")
+@paginate(Page)
+def units_list(request, filters: Query[UnitFilters]):
+    parent = unit_get_visible(request.auth, filters.parent) if filters.parent is not None else None
+    units = unit_search(request.auth, query=filters.q[:200], parent=parent, include_closed=filters.include_closed)
+    return units
+
+
+@api.get("/units/{unit_id}", response={200: UnitDetailOut, **ERRORS}, tags=["units"], summary="Chi tiết đơn vị")
+def unit_detail(request, unit_id: int):
+    user = request.auth
+    unit = unit_get_visible(user, unit_id)
+    visible = units_visible(user)
+    return {
+        **UnitOut.from_orm(unit).dict(),
+        "ancestors": [{"id": u.pk, "code": u.code, "name": u.name} for u in unit_breadcrumbs(user, unit)],
+        "children_count": visible.filter(parent=unit, valid_to__isnull=True).count(),
+        "predecessors": [{"id": u.pk, "code": u.code, "name": u.name}
+                         for u in visible.filter(successor_links__successor=unit)],
+        "successors": [{"id": u.pk, "code": u.code, "name": u.name}
+                       for u in visible.filter(predecessor_links__predecessor=unit)],
+    }
+
+
+# ------------------------------------------------------------------ audit
+
+
+class AuditFilters(Schema):
+    unit: int | None = None
+    action: str = ""
+
+
+@api.get("/audit", response={200: list[AuditEventOut], **ERRORS}, tags=["audit"],
+         summary="Nhật ký thay đổi trong phạm vi được xem nhật ký")
+@paginate(Page)
+def audit_list(request, filters: Query[AuditFilters]):
+    unit = unit_get_visible(request.auth, filters.unit) if filters.unit is not None else None
+    events = audit_events_visible(request.auth, unit=unit, action=filters.action[:20])
+    return events

@@ -1,0 +1,588 @@
+"""Writes to the organization tree. Every function validates, saves in one transaction,
+records a ``Reorganization`` event where the tree changes and writes the audit trail.
+
+Reorganizations accept ``dry_run=True``: the change is carried out and rolled back, and
+the returned summary is exactly what the real run would do (the preview page uses it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nghiquyet.accounts.roles import Perm
+from nghiquyet.accounts.scope import can
+from nghiquyet.audit.models import AuditAction
+from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
+from nghiquyet.core.text import fold
+from nghiquyet.org.models import (
+    Reorganization,
+    ReorganizationKind,
+    Unit,
+    UnitKind,
+    UnitSuccession,
+    UnitVersion,
+)
+
+UNIT_AUDIT_FIELDS = ["kind", "code", "name", "short_name", "member_count", "parent", "valid_from", "valid_to"]
+LEAF_KINDS = {UnitKind.BRANCH} | UnitKind.implementing_kinds()
+_DECISION_RE = re.compile(r"\d+\s*[-/]\s*\w")
+_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class ReorgResult:
+    """What a reorganization did (or, in a dry run, would do)."""
+
+    kind: str
+    reorganization: Reorganization | None = None
+    created: list[dict[str, Any]] = field(default_factory=list)
+    moved: list[dict[str, Any]] = field(default_factory=list)
+    renamed: list[dict[str, Any]] = field(default_factory=list)
+    closed: list[dict[str, Any]] = field(default_factory=list)
+    successions: list[dict[str, Any]] = field(default_factory=list)
+    descendants_moved: int = 0
+    units: list[Unit] = field(default_factory=list)
+    dry_run: bool = False
+
+    def as_summary(self) -> dict[str, Any]:
+        return {
+            "created": self.created, "moved": self.moved, "renamed": self.renamed, "closed": self.closed,
+            "successions": self.successions, "descendants_moved": self.descendants_moved,
+        }
+
+
+# --------------------------------------------------------------------------- checks
+
+def _require(actor, perm: str, *units: Unit) -> None:
+    """``actor=None`` is the system (seeding, migrations); a user needs ``perm`` at every unit."""
+    if actor is None:
+        return
+    for unit in units:
+        if not can(actor, perm, unit):
+            raise PermissionDenied(_("Bạn không có quyền thay đổi đơn vị “%(unit)s”.") % {"unit": unit.name})
+
+
+def _lock(unit: Unit | None) -> Unit | None:
+    """The unit as stored now, row-locked until the transaction ends (callers may hold stale copies)."""
+    if unit is None:
+        return None
+    return Unit.objects.select_for_update().get(pk=unit.pk)
+
+
+def _require_active(unit: Unit, field_name: str) -> None:
+    if unit.valid_to is not None:
+        raise ValidationError(
+            {field_name: _("Đơn vị “%(unit)s” đã kết thúc hoạt động từ %(date)s.")
+             % {"unit": unit.name, "date": unit.valid_to.strftime("%d/%m/%Y")}}
+        )
+
+
+def _check_effective_date(day: dt.date | None, *units: Unit) -> dt.date:
+    if day is None:
+        raise ValidationError({"effective_date": _("Nhập ngày hiệu lực.")})
+    if day > timezone.localdate():
+        raise ValidationError({"effective_date": _("Ngày hiệu lực không được ở tương lai.")})
+    for unit in units:
+        current = unit.versions.filter(valid_to__isnull=True).first()
+        start = current.valid_from if current else unit.valid_from
+        if day <= start:
+            raise ValidationError({"effective_date": _(
+                "Ngày hiệu lực phải sau %(date)s (thay đổi gần nhất của “%(unit)s”)."
+            ) % {"date": start.strftime("%d/%m/%Y"), "unit": unit.name}})
+    return day
+
+
+def _check_decision(decision_ref: str) -> str:
+    decision_ref = (decision_ref or "").strip()
+    if not decision_ref:
+        raise ValidationError({"decision_ref": _("Nhập căn cứ quyết định, ví dụ: Quyết định 321-QĐ/TW.")})
+    if not _DECISION_RE.search(decision_ref) or len(decision_ref) > 200:
+        raise ValidationError({"decision_ref": _(
+            "Căn cứ quyết định phải có số và ký hiệu, ví dụ: Quyết định 321-QĐ/TW."
+        )})
+    return decision_ref
+
+
+def _check_new_unit_fields(*, code: str, name: str, kind: str, parent: Unit | None, member_count: int) -> None:
+    errors: dict[str, str] = {}
+    if not code or not _CODE_RE.match(code) or len(code) > 40:
+        errors["code"] = _("Mã đơn vị chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang; tối đa 40 ký tự.")
+    elif Unit.objects.filter(code=code).exists():
+        errors["code"] = _("Mã đơn vị “%(code)s” đã được dùng.") % {"code": code}
+    if not name or not name.strip():
+        errors["name"] = _("Nhập tên đơn vị.")
+    elif len(name) > 255:
+        errors["name"] = _("Tên đơn vị tối đa 255 ký tự.")
+    if kind not in UnitKind.values:
+        errors["kind"] = _("Loại đơn vị không hợp lệ.")
+    if parent is not None and parent.kind in LEAF_KINDS:
+        errors["parent"] = _("“%(unit)s” không thể có đơn vị trực thuộc.") % {"unit": parent.name}
+    if member_count is None or member_count < 0:
+        errors["member_count"] = _("Số đảng viên phải là số nguyên không âm.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _search_text(unit: Unit) -> str:
+    return fold(f"{unit.name} {unit.short_name} {unit.code}")[:600]
+
+
+def _ref(unit: Unit | None) -> dict[str, Any] | None:
+    return None if unit is None else {"id": unit.pk, "name": unit.name}
+
+
+# --------------------------------------------------------------------------- primitives
+
+def _insert_unit(*, parent, kind, code, name, short_name, member_count, valid_from, reorganization) -> Unit:
+    unit = Unit(
+        parent=parent, kind=kind, code=code, name=name.strip(), short_name=(short_name or "").strip(),
+        member_count=member_count, valid_from=valid_from, path="/", depth=0 if parent is None else parent.depth + 1,
+    )
+    unit.search_text = _search_text(unit)
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError:
+        raise ValidationError({"code": _("Mã đơn vị “%(code)s” đã được dùng.") % {"code": code}}) from None
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+    UnitVersion.objects.create(
+        unit=unit, parent=parent, name=unit.name, short_name=unit.short_name, valid_from=valid_from,
+        reorganization=reorganization,
+    )
+    return unit
+
+
+def _new_version(unit: Unit, day: dt.date, reorganization: Reorganization) -> None:
+    """Close the unit's open version on ``day`` and open one with its current name and parent."""
+    UnitVersion.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=day)
+    UnitVersion.objects.create(
+        unit=unit, parent=unit.parent, name=unit.name, short_name=unit.short_name, valid_from=day,
+        reorganization=reorganization,
+    )
+
+
+def _reparent(unit: Unit, new_parent: Unit, day: dt.date, reorganization: Reorganization) -> int:
+    """Move ``unit`` and its subtree under ``new_parent``; returns the number of descendants moved."""
+    old_prefix = unit.path
+    new_prefix = f"{new_parent.path}{unit.pk}/"
+    delta = (new_parent.depth + 1) - unit.depth
+    moved = Unit.objects.filter(path__under=old_prefix).update(
+        path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
+        depth=F("depth") + delta,
+    )
+    unit.parent = new_parent
+    unit.path = new_prefix
+    unit.depth += delta
+    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    _new_version(unit, day, reorganization)
+    return moved - 1
+
+
+def _close(unit: Unit, day: dt.date, reorganization: Reorganization) -> None:
+    unit.valid_to = day
+    Unit.objects.filter(pk=unit.pk).update(valid_to=day)
+    UnitVersion.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=day)
+
+
+def _open_reorganization(*, kind, actor, effective_date, decision_ref, note) -> Reorganization:
+    return Reorganization.objects.create(
+        kind=kind, effective_date=effective_date, decision_ref=decision_ref, note=(note or "").strip(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def _finish(result: ReorgResult, reorganization: Reorganization, units: list[Unit], actor, dry_run: bool):
+    reorganization.summary = result.as_summary()
+    reorganization.save(update_fields=["summary"])
+    reorganization.units.set({u.pk for u in units})
+    result.reorganization = reorganization
+    result.units = units
+    result.dry_run = dry_run
+    audit_record(
+        actor=actor, action=AuditAction.REORGANIZE, obj=reorganization, unit=_scope_unit(units),
+        changes={"summary": [None, result.as_summary()]}, reorganization=reorganization,
+        note=reorganization.decision_ref,
+    )
+    if dry_run:
+        transaction.set_rollback(True)
+    return result
+
+
+def _scope_unit(units: list[Unit]) -> Unit | None:
+    """The deepest common ancestor of ``units`` (the event belongs to its subtree)."""
+    if not units:
+        return None
+    paths = [u.path for u in units]
+    common = paths[0]
+    for p in paths[1:]:
+        while not p.startswith(common):
+            common = common[: common[:-1].rfind("/") + 1]
+    ids = [int(x) for x in common.strip("/").split("/") if x]
+    return Unit.objects.filter(pk=ids[-1]).first() if ids else None
+
+
+def _audit_unit_change(actor, unit: Unit, before: dict, reorganization: Reorganization) -> None:
+    unit.refresh_from_db()
+    changes = diff(before, snapshot(unit, UNIT_AUDIT_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=unit, unit=unit, changes=changes,
+                     reorganization=reorganization, note=reorganization.decision_ref)
+
+
+# --------------------------------------------------------------------------- public services
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor,
+    parent: Unit | None,
+    kind: str,
+    code: str,
+    name: str,
+    short_name: str = "",
+    member_count: int = 0,
+    valid_from: dt.date,
+    decision_ref: str = "",
+    note: str = "",
+) -> Unit:
+    """Establish a unit (thành lập). A root unit can only be created by the system or a superuser."""
+    parent = _lock(parent)
+    if valid_from is None:
+        raise ValidationError({"valid_from": _("Nhập ngày thành lập.")})
+    if parent is None:
+        if actor is not None and not actor.is_superuser:
+            raise PermissionDenied(_("Chỉ quản trị hệ thống được tạo đơn vị cấp cao nhất."))
+    else:
+        _require(actor, Perm.UNIT_REORGANIZE, parent)
+        _require_active(parent, "parent")
+        if valid_from < parent.valid_from:
+            raise ValidationError({"valid_from": _(
+                "Ngày thành lập không được trước ngày thành lập của đơn vị cấp trên."
+            )})
+    if valid_from is None:
+        raise ValidationError({"valid_from": _("Nhập ngày thành lập.")})
+    if valid_from > timezone.localdate():
+        raise ValidationError({"valid_from": _("Ngày hiệu lực không được ở tương lai.")})
+    _check_new_unit_fields(code=code, name=name, kind=kind, parent=parent, member_count=member_count)
+    reorganization = _open_reorganization(
+        kind=ReorganizationKind.CREATE, actor=actor, effective_date=valid_from,
+        decision_ref=(decision_ref or "").strip(), note=note,
+    )
+    unit = _insert_unit(parent=parent, kind=kind, code=code, name=name, short_name=short_name,
+                        member_count=member_count, valid_from=valid_from, reorganization=reorganization)
+    reorganization.summary = {"created": [_ref(unit)], "parent": _ref(parent)}
+    reorganization.save(update_fields=["summary"])
+    reorganization.units.add(unit)
+    audit_create(actor=actor, obj=unit, fields=UNIT_AUDIT_FIELDS, unit=unit, reorganization=reorganization)
+    return unit
+
+
+@transaction.atomic
+def unit_update(
+    *, actor, unit: Unit, short_name: str | None = None, member_count: int | None = None, code: str | None = None
+) -> Unit:
+    """Edit the details that are not a reorganization (the name changes by ``unit_rename``)."""
+    unit = _lock(unit)
+    _require(actor, Perm.UNIT_CHANGE, unit)
+    _require_active(unit, "unit")
+    before = snapshot(unit, UNIT_AUDIT_FIELDS)
+    errors = {}
+    if code is not None and code != unit.code:
+        if not _CODE_RE.match(code) or len(code) > 40:
+            errors["code"] = _("Mã đơn vị chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang; tối đa 40 ký tự.")
+        elif Unit.objects.filter(code=code).exclude(pk=unit.pk).exists():
+            errors["code"] = _("Mã đơn vị “%(code)s” đã được dùng.") % {"code": code}
+        unit.code = code
+    if member_count is not None:
+        if member_count < 0:
+            errors["member_count"] = _("Số đảng viên phải là số nguyên không âm.")
+        unit.member_count = member_count
+    if short_name is not None:
+        unit.short_name = short_name.strip()[:120]
+    if errors:
+        raise ValidationError(errors)
+    unit.search_text = _search_text(unit)
+    unit.save(update_fields=["code", "member_count", "short_name", "search_text"])
+    changes = diff(before, snapshot(unit, UNIT_AUDIT_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=unit, unit=unit, changes=changes)
+    return unit
+
+
+@transaction.atomic
+def unit_rename(
+    *, actor, unit: Unit, name: str, short_name: str = "", effective_date: dt.date, decision_ref: str,
+    note: str = "", dry_run: bool = False,
+) -> ReorgResult:
+    unit = _lock(unit)
+    _require(actor, Perm.UNIT_REORGANIZE, unit)
+    _require_active(unit, "unit")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Nhập tên mới.")})
+    if name == unit.name and (short_name or "") == unit.short_name:
+        raise ValidationError({"name": _("Tên mới trùng với tên hiện tại.")})
+    _check_effective_date(effective_date, unit)
+    decision_ref = _check_decision(decision_ref)
+    reorganization = _open_reorganization(kind=ReorganizationKind.RENAME, actor=actor,
+                                          effective_date=effective_date, decision_ref=decision_ref, note=note)
+    before = snapshot(unit, UNIT_AUDIT_FIELDS)
+    result = ReorgResult(kind=ReorganizationKind.RENAME)
+    result.renamed.append({"id": unit.pk, "from": unit.name, "to": name})
+    unit.name, unit.short_name = name, (short_name or "").strip()
+    unit.search_text = _search_text(unit)
+    unit.save(update_fields=["name", "short_name", "search_text"])
+    _new_version(unit, effective_date, reorganization)
+    _audit_unit_change(actor, unit, before, reorganization)
+    return _finish(result, reorganization, [unit], actor, dry_run)
+
+
+@transaction.atomic
+def unit_move(
+    *, actor, unit: Unit, new_parent: Unit, effective_date: dt.date, decision_ref: str, note: str = "",
+    dry_run: bool = False,
+) -> ReorgResult:
+    """Move a unit with its whole subtree under another parent (điều chuyển)."""
+    unit, new_parent = _lock(unit), _lock(new_parent)
+    _require(actor, Perm.UNIT_REORGANIZE, unit, new_parent)
+    _require_active(unit, "unit")
+    _require_active(new_parent, "new_parent")
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError({"new_parent": _(
+            "Không thể chuyển “%(unit)s” vào chính nó hoặc đơn vị trực thuộc của nó (tạo vòng lặp)."
+        ) % {"unit": unit.name}})
+    if unit.parent_id == new_parent.pk:
+        raise ValidationError({"new_parent": _("“%(unit)s” đã trực thuộc “%(parent)s”.")
+                               % {"unit": unit.name, "parent": new_parent.name}})
+    if new_parent.kind in LEAF_KINDS:
+        raise ValidationError({"new_parent": _("“%(unit)s” không thể có đơn vị trực thuộc.")
+                               % {"unit": new_parent.name}})
+    _check_effective_date(effective_date, unit)
+    decision_ref = _check_decision(decision_ref)
+    reorganization = _open_reorganization(kind=ReorganizationKind.MOVE, actor=actor,
+                                          effective_date=effective_date, decision_ref=decision_ref, note=note)
+    before = snapshot(unit, UNIT_AUDIT_FIELDS)
+    result = ReorgResult(kind=ReorganizationKind.MOVE)
+    old_parent = unit.parent
+    result.descendants_moved = _reparent(unit, new_parent, effective_date, reorganization)
+    result.moved.append({"id": unit.pk, "name": unit.name, "from": _ref(old_parent), "to": _ref(new_parent),
+                         "descendants": result.descendants_moved})
+    _audit_unit_change(actor, unit, before, reorganization)
+    units = [unit, new_parent] + ([old_parent] if old_parent else [])
+    return _finish(result, reorganization, units, actor, dry_run)
+
+
+@dataclass
+class NewUnit:
+    """Fields of a unit that a merge or split creates."""
+
+    code: str
+    name: str
+    kind: str
+    short_name: str = ""
+    member_count: int = 0
+    children: list[Unit] = field(default_factory=list)
+
+
+@transaction.atomic
+def unit_merge(
+    *,
+    actor,
+    sources: list[Unit],
+    target: Unit | None = None,
+    new_unit: NewUnit | None = None,
+    new_parent: Unit | None = None,
+    effective_date: dt.date,
+    decision_ref: str,
+    note: str = "",
+    dry_run: bool = False,
+) -> ReorgResult:
+    """Merge ``sources`` into an existing ``target`` (sáp nhập) or into a ``new_unit`` under
+    ``new_parent`` (hợp nhất). Children of the sources move to the target, members are added
+    to it, the sources close and each gets a successor link to the target."""
+    if (target is None) == (new_unit is None):
+        raise ValidationError({"target": _("Chọn đơn vị tiếp nhận hoặc nhập đơn vị mới (một trong hai).")})
+    sources = [_lock(u) for u in {u.pk: u for u in sources}.values()]
+    target, new_parent = _lock(target), _lock(new_parent)
+    minimum = 2 if target is None else 1
+    if len(sources) < minimum:
+        raise ValidationError({"sources": _("Chọn ít nhất %(n)d đơn vị để hợp nhất.") % {"n": minimum}})
+    parent = target.parent if target is not None else new_parent
+    if target is None and parent is None:
+        raise ValidationError({"new_parent": _("Chọn đơn vị cấp trên của đơn vị mới.")})
+    _require(actor, Perm.UNIT_REORGANIZE, *sources, *([target] if target else [parent]))
+    for source in sources:
+        _require_active(source, "sources")
+    anchor = target if target is not None else parent
+    _require_active(anchor, "target" if target is not None else "new_parent")
+    for source in sources:
+        if target is not None and source.pk == target.pk:
+            raise ValidationError({"sources": _("Đơn vị tiếp nhận không được nằm trong danh sách hợp nhất.")})
+        if anchor.path.startswith(source.path):
+            raise ValidationError({"target": _(
+                "Không thể hợp nhất “%(unit)s” vào đơn vị trực thuộc của chính nó."
+            ) % {"unit": source.name}})
+        for other in sources:
+            if other.pk != source.pk and other.path.startswith(source.path):
+                raise ValidationError({"sources": _("“%(a)s” trực thuộc “%(b)s”: không hợp nhất cấp trên với cấp dưới.")
+                                       % {"a": other.name, "b": source.name}})
+    _check_effective_date(effective_date, *sources, *([target] if target else []))
+    decision_ref = _check_decision(decision_ref)
+    if new_unit is not None:
+        _check_new_unit_fields(code=new_unit.code, name=new_unit.name, kind=new_unit.kind, parent=parent,
+                               member_count=0)
+    reorganization = _open_reorganization(kind=ReorganizationKind.MERGE, actor=actor,
+                                          effective_date=effective_date, decision_ref=decision_ref, note=note)
+    result = ReorgResult(kind=ReorganizationKind.MERGE)
+    if target is None:
+        target = _insert_unit(parent=parent, kind=new_unit.kind, code=new_unit.code, name=new_unit.name,
+                              short_name=new_unit.short_name, member_count=0, valid_from=effective_date,
+                              reorganization=reorganization)
+        audit_create(actor=actor, obj=target, fields=UNIT_AUDIT_FIELDS, unit=target, reorganization=reorganization)
+        result.created.append(_ref(target))
+    target = _lock(target)
+    target_before = snapshot(target, UNIT_AUDIT_FIELDS)
+    touched = [target]
+    for source in sources:
+        source = _lock(source)
+        before = snapshot(source, UNIT_AUDIT_FIELDS)
+        for child in list(source.children.filter(valid_to__isnull=True).order_by("path")):
+            child_before = snapshot(child, UNIT_AUDIT_FIELDS)
+            descendants = _reparent(child, target, effective_date, reorganization)
+            result.descendants_moved += descendants
+            result.moved.append({"id": child.pk, "name": child.name, "from": _ref(source), "to": _ref(target),
+                                 "descendants": descendants})
+            _audit_unit_change(actor, child, child_before, reorganization)
+        UnitSuccession.objects.create(predecessor=source, successor=target, effective_date=effective_date,
+                                      reorganization=reorganization, member_share=source.member_count)
+        target.member_count += source.member_count
+        _close(source, effective_date, reorganization)
+        result.closed.append(_ref(source))
+        result.successions.append({"from": _ref(source), "to": _ref(target), "members": source.member_count})
+        _audit_unit_change(actor, source, before, reorganization)
+        touched.append(source)
+    target.save(update_fields=["member_count"])
+    _audit_unit_change(actor, target, target_before, reorganization)
+    return _finish(result, reorganization, touched, actor, dry_run)
+
+
+@transaction.atomic
+def unit_split(
+    *,
+    actor,
+    unit: Unit,
+    parts: list[NewUnit],
+    new_parent: Unit | None = None,
+    effective_date: dt.date,
+    decision_ref: str,
+    note: str = "",
+    dry_run: bool = False,
+) -> ReorgResult:
+    """Split ``unit`` into several new units (chia tách). Every active child must go to one
+    part and the parts' member counts must add up to the unit's, so no member is orphaned."""
+    unit, new_parent = _lock(unit), _lock(new_parent)
+    parent = new_parent or unit.parent
+    if parent is None:
+        raise ValidationError({"new_parent": _("Đơn vị cấp cao nhất không thể chia tách.")})
+    _require(actor, Perm.UNIT_REORGANIZE, unit, parent)
+    _require_active(unit, "unit")
+    _require_active(parent, "new_parent")
+    if parent.path.startswith(unit.path):
+        raise ValidationError({"new_parent": _("Đơn vị mới không thể trực thuộc đơn vị đang bị chia tách.")})
+    if len(parts) < 2:
+        raise ValidationError({"parts": _("Chia tách cần ít nhất 2 đơn vị mới.")})
+    codes = [p.code for p in parts]
+    if len(set(codes)) != len(codes):
+        raise ValidationError({"parts": _("Mã các đơn vị mới phải khác nhau.")})
+    for part in parts:
+        _check_new_unit_fields(code=part.code, name=part.name, kind=part.kind, parent=parent,
+                               member_count=part.member_count)
+    total = sum(p.member_count for p in parts)
+    if total != unit.member_count:
+        raise ValidationError({"parts": _(
+            "Tổng số đảng viên của các đơn vị mới (%(total)d) phải bằng số đảng viên của “%(unit)s” (%(count)d): "
+            "không để đảng viên nào không có nơi sinh hoạt."
+        ) % {"total": total, "unit": unit.name, "count": unit.member_count}})
+    active_children = {c.pk: c for c in unit.children.filter(valid_to__isnull=True)}
+    assigned: dict[int, int] = {}
+    for index, part in enumerate(parts):
+        for child in part.children:
+            if child.pk not in active_children:
+                raise ValidationError({"parts": _("“%(c)s” không trực thuộc “%(u)s”.")
+                                       % {"c": child.name, "u": unit.name}})
+            if child.pk in assigned:
+                raise ValidationError({"parts": _("“%(c)s” được giao cho hai đơn vị mới.") % {"c": child.name}})
+            assigned[child.pk] = index
+    missing = [c.name for pk, c in active_children.items() if pk not in assigned]
+    if missing:
+        raise ValidationError({"parts": _("Chưa giao các đơn vị trực thuộc sau cho đơn vị mới: %(names)s.")
+                               % {"names": ", ".join(sorted(missing))}})
+    _check_effective_date(effective_date, unit)
+    decision_ref = _check_decision(decision_ref)
+    reorganization = _open_reorganization(kind=ReorganizationKind.SPLIT, actor=actor,
+                                          effective_date=effective_date, decision_ref=decision_ref, note=note)
+    result = ReorgResult(kind=ReorganizationKind.SPLIT)
+    before = snapshot(unit, UNIT_AUDIT_FIELDS)
+    touched = [unit]
+    for part in parts:
+        new = _insert_unit(parent=parent, kind=part.kind, code=part.code, name=part.name,
+                           short_name=part.short_name, member_count=part.member_count,
+                           valid_from=effective_date, reorganization=reorganization)
+        audit_create(actor=actor, obj=new, fields=UNIT_AUDIT_FIELDS, unit=new, reorganization=reorganization)
+        result.created.append({**_ref(new), "members": part.member_count})
+        for child in part.children:
+            child = _lock(child)
+            child_before = snapshot(child, UNIT_AUDIT_FIELDS)
+            descendants = _reparent(child, new, effective_date, reorganization)
+            result.descendants_moved += descendants
+            result.moved.append({"id": child.pk, "name": child.name, "from": _ref(unit), "to": _ref(new),
+                                 "descendants": descendants})
+            _audit_unit_change(actor, child, child_before, reorganization)
+        UnitSuccession.objects.create(predecessor=unit, successor=new, effective_date=effective_date,
+                                      reorganization=reorganization, member_share=part.member_count)
+        result.successions.append({"from": _ref(unit), "to": _ref(new), "members": part.member_count})
+        touched.append(new)
+    _close(unit, effective_date, reorganization)
+    result.closed.append(_ref(unit))
+    _audit_unit_change(actor, unit, before, reorganization)
+    return _finish(result, reorganization, touched, actor, dry_run)
+
+
+@transaction.atomic
+def unit_close(
+    *, actor, unit: Unit, effective_date: dt.date, decision_ref: str, note: str = "", dry_run: bool = False
+) -> ReorgResult:
+    """End a unit (giải thể). Refused while it still has active units or members under it."""
+    unit = _lock(unit)
+    _require(actor, Perm.UNIT_REORGANIZE, unit)
+    _require_active(unit, "unit")
+    active_children = unit.children.filter(valid_to__isnull=True).count()
+    if active_children:
+        raise ValidationError({"unit": _(
+            "“%(unit)s” còn %(n)d đơn vị trực thuộc đang hoạt động: điều chuyển hoặc hợp nhất chúng trước."
+        ) % {"unit": unit.name, "n": active_children}})
+    if unit.member_count:
+        raise ValidationError({"unit": _(
+            "“%(unit)s” còn %(n)d đảng viên: chuyển sinh hoạt đảng (hợp nhất vào đơn vị khác) trước khi giải thể."
+        ) % {"unit": unit.name, "n": unit.member_count}})
+    _check_effective_date(effective_date, unit)
+    decision_ref = _check_decision(decision_ref)
+    reorganization = _open_reorganization(kind=ReorganizationKind.CLOSE, actor=actor,
+                                          effective_date=effective_date, decision_ref=decision_ref, note=note)
+    before = snapshot(unit, UNIT_AUDIT_FIELDS)
+    result = ReorgResult(kind=ReorganizationKind.CLOSE)
+    _close(unit, effective_date, reorganization)
+    result.closed.append(_ref(unit))
+    _audit_unit_change(actor, unit, before, reorganization)
+    return _finish(result, reorganization, [unit], actor, dry_run)

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from nghiquyet.accounts import views as account_views
+from nghiquyet.api.api import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("dang-nhap/", account_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ngon-ngu/", set_language, name="set_language"),
+    path("don-vi/", include("nghiquyet.org.urls")),
+    path("nhat-ky/", include("nghiquyet.audit.urls")),
+    path("tai-khoan/", include("nghiquyet.accounts.urls")),
+    path("api/v1/", api.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "nghiquyet.core.views.not_found"
+handler403 = "nghiquyet.core.views.forbidden"
+handler500 = "nghiquyet.core.views.server_error"
