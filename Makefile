@@ -1,0 +1,61 @@
+# Nghị quyết — two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-dev lint pytest-sqlite pytest-postgres messages bench clean
+
+$(BIN)/python:
+	PYTHON=$(PYTHON) scripts/ensure-debian.sh venv
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make demo: install, migrate SQLite, load the demo province, serve on http://$(HOST):$(PORT)
+demo: install
+	$(BIN)/nghiquyet migrate --noinput -v0
+	$(BIN)/nghiquyet seed_demo
+	@echo "Mở http://$(HOST):$(PORT) — đăng nhập bằng một tài khoản demo ở trên (mật khẩu: nghiquyet-demo)."
+	$(BIN)/nghiquyet runserver $(HOST):$(PORT)
+
+## make test: ruff, then the whole suite on SQLite and on a throw-away PostgreSQL 15
+test: install-dev
+	scripts/ensure-debian.sh chromium fonts
+	$(BIN)/ruff check .
+	$(BIN)/nghiquyet makemigrations --check --dry-run -v0
+	$(MAKE) --no-print-directory pytest-sqlite
+	$(MAKE) --no-print-directory pytest-postgres
+
+pytest-sqlite:
+	@echo "== pytest: SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+pytest-postgres:
+	@echo "== pytest: PostgreSQL 15 =="
+	scripts/with-postgres.sh $(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+messages: install-dev
+	cd nghiquyet && ../$(BIN)/nghiquyet makemessages -l en --no-obsolete && ../$(BIN)/nghiquyet compilemessages -l en
+
+bench: install-dev
+	$(BIN)/python bench/bench_tree.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
