@@ -26,6 +26,7 @@ trap cleanup EXIT INT TERM
 "${run[@]}" "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -o \
   "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" \
   start >/dev/null
+"$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres nghiquyet
 echo "PostgreSQL 15 tạm thời: 127.0.0.1:$port"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/nghiquyet"
 set +e
