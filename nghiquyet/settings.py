@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "nghiquyet.org",
     "nghiquyet.accounts",
     "nghiquyet.audit",
+    "nghiquyet.resolutions",
+    "nghiquyet.programs",
     "nghiquyet.api",
     "nghiquyet.demo",
 ]
@@ -168,5 +170,16 @@ LOGGING = {
 NGHIQUYET = {
     "PAGE_SIZE": env.int("NGHIQUYET_PAGE_SIZE", 25, minimum=5, maximum=500),
     "API_TOKEN_DAYS": env.int("NGHIQUYET_API_TOKEN_DAYS", 90, minimum=1),
+    # Document type codes (Quy định 399-QĐ/TW) accepted in symbols such as "58-NQ/TW".
+    "DOCUMENT_TYPES": {
+        "NQ": "Nghị quyết", "CT": "Chỉ thị", "KL": "Kết luận", "KH": "Kế hoạch", "CTr": "Chương trình",
+        "QĐ": "Quyết định", "HD": "Hướng dẫn", "BC": "Báo cáo", "TB": "Thông báo", "CV": "Công văn",
+        "QĐi": "Quy định",
+    },
+    # Which "clears" a task must carry (rõ người, rõ việc, rõ thời gian, rõ trách nhiệm, rõ sản phẩm,
+    # rõ thẩm quyền). Remove a key to make it optional.
+    "TASK_REQUIRED_CLEARS": env.list(
+        "NGHIQUYET_TASK_REQUIRED_CLEARS", ["person", "task", "time", "responsibility", "deliverable", "authority"]
+    ),
 }
 AXES_LOCKOUT_CALLABLE = "nghiquyet.accounts.views.lockout_response"

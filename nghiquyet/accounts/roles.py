@@ -27,19 +27,26 @@ class Perm:
     UNIT_REORGANIZE = "unit.reorganize"    # create, merge, split, move, rename, close
     PERSON_CHANGE = "person.change"        # people and role assignments
     AUDIT_READ = "audit.read"              # browse the audit trail of the subtree
+    PLAN_CHANGE = "plan.change"            # terms, resolutions, targets, action programs, alignment
+    TASK_CHANGE = "task.change"            # create and edit tasks of action programs
+    TASK_PROGRESS = "task.progress"        # report progress on tasks (a task's own people always may)
 
-    ALL = (UNIT_CHANGE, UNIT_REORGANIZE, PERSON_CHANGE, AUDIT_READ)
+    ALL = (UNIT_CHANGE, UNIT_REORGANIZE, PERSON_CHANGE, AUDIT_READ, PLAN_CHANGE, TASK_CHANGE, TASK_PROGRESS)
 
 
-_LEADERS = {Perm.UNIT_CHANGE, Perm.UNIT_REORGANIZE, Perm.PERSON_CHANGE, Perm.AUDIT_READ}
+_LEADERS = {
+    Perm.UNIT_CHANGE, Perm.UNIT_REORGANIZE, Perm.PERSON_CHANGE, Perm.AUDIT_READ,
+    Perm.PLAN_CHANGE, Perm.TASK_CHANGE, Perm.TASK_PROGRESS,
+}
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECRETARY: frozenset(_LEADERS),
     Role.DEPUTY_SECRETARY: frozenset(_LEADERS),
-    Role.STANDING_MEMBER: frozenset({Perm.UNIT_CHANGE, Perm.AUDIT_READ}),
-    Role.COMMITTEE_MEMBER: frozenset(),
+    Role.STANDING_MEMBER: frozenset({Perm.UNIT_CHANGE, Perm.AUDIT_READ, Perm.PLAN_CHANGE, Perm.TASK_CHANGE,
+                                     Perm.TASK_PROGRESS}),
+    Role.COMMITTEE_MEMBER: frozenset({Perm.TASK_PROGRESS}),
     Role.OFFICE_STAFF: frozenset(_LEADERS),
-    Role.ADVISOR: frozenset(),
+    Role.ADVISOR: frozenset({Perm.TASK_PROGRESS}),
     Role.INSPECTOR: frozenset({Perm.AUDIT_READ}),
     Role.VIEWER: frozenset(),
 }

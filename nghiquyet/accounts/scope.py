@@ -146,3 +146,27 @@ def can(user, perm: str, unit: Unit) -> bool:
 
 def roles_of(user) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")
+
+
+# ---------------------------------------------------------------- issued from above (read only)
+
+
+def ancestor_ids_of_grants(user) -> list[int]:
+    """Units above the units where the user holds roles."""
+    from nghiquyet.core.fields import path_ids
+
+    return sorted({i for g in scope_of(user).grants for i in path_ids(g.path)[:-1]})
+
+
+def unit_read_q(user, *, prefix: str = "unit__") -> Q:
+    """For what a level issues downward (resolutions, targets, items, action programs): the user's
+    scope plus everything issued by the ancestors of their units, read only. Everything else of an
+    ancestor (tasks, people, submissions, audit) stays behind ``unit_scope_q``."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Q()
+    return unit_scope_q(user, prefix=prefix) | Q(**{f"{prefix}pk__in": ancestor_ids_of_grants(user)})
+
+
+def issued_above_filter(queryset: QuerySet, user, *, unit_field: str = "unit") -> QuerySet:
+    return queryset.filter(unit_read_q(user, prefix=f"{unit_field}__"))

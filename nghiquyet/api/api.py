@@ -201,3 +201,9 @@ def audit_list(request, filters: Query[AuditFilters]):
     unit = unit_get_visible(request.auth, filters.unit) if filters.unit is not None else None
     events = audit_events_visible(request.auth, unit=unit, action=filters.action[:20])
     return events
+
+
+# ------------------------------------------------------------------ resolutions, targets, programs, tasks
+from nghiquyet.api.plans import router as plans_router  # noqa: E402
+
+api.add_router("", plans_router)

@@ -1,0 +1,118 @@
+"""Reads of resolutions, targets and alignment; what a level issues is readable by its subtree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from nghiquyet.accounts.scope import issued_above_filter, units_visible
+from nghiquyet.core.fields import path_ids
+from nghiquyet.core.text import search_terms
+from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.resolutions.models import Alignment, Document, Milestone, ResolutionItem, Target, Term
+
+
+def _get(queryset: QuerySet, pk, message: str):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(message) from None
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(message)
+    return obj
+
+
+def terms_visible(user, *, unit: Unit | None = None) -> QuerySet[Term]:
+    terms = issued_above_filter(Term.objects.all(), user).select_related("unit", "congress")
+    return terms.filter(unit=unit) if unit is not None else terms
+
+
+def documents_visible(user, *, unit: Unit | None = None, query: str = "", type_code: str = "") -> QuerySet[Document]:
+    documents = issued_above_filter(Document.objects.all(), user).select_related("unit", "term")
+    if unit is not None:
+        documents = documents.filter(unit=unit)
+    if type_code:
+        documents = documents.filter(type_code=type_code)
+    for term in search_terms(query):
+        documents = documents.filter(search_text__contains=term)
+    return documents
+
+
+def document_get(user, pk) -> Document:
+    return _get(documents_visible(user).prefetch_related("implements__unit"), pk, _("Không tìm thấy văn bản."))
+
+
+def items_visible(user) -> QuerySet[ResolutionItem]:
+    return issued_above_filter(ResolutionItem.objects.all(), user, unit_field="document__unit")
+
+
+def targets_visible(user, *, document: Document | None = None, unit: Unit | None = None,
+                    query: str = "", domain: str = "") -> QuerySet[Target]:
+    targets = issued_above_filter(Target.objects.all(), user).select_related("unit", "document__term")
+    if document is not None:
+        targets = targets.filter(document=document)
+    if unit is not None:
+        targets = targets.filter(unit=unit)
+    if domain:
+        targets = targets.filter(domain=domain)
+    for term in search_terms(query):
+        targets = targets.filter(search_text__contains=term)
+    return targets.prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("year")))
+
+
+def target_get(user, pk) -> Target:
+    return _get(targets_visible(user), pk, _("Không tìm thấy chỉ tiêu."))
+
+
+def target_links(user, target: Target) -> dict[str, list]:
+    """Links up (to superiors' targets/items the user can read) and down (from units the user can see)."""
+    up = Alignment.objects.filter(from_target=target).select_related("to_target__unit", "to_item__document__unit")
+    up = [a for a in up if (a.to_target and targets_visible(user).filter(pk=a.to_target_id).exists())
+          or (a.to_item and items_visible(user).filter(pk=a.to_item_id).exists())]
+    visible = units_visible(user)
+    down = (Alignment.objects.filter(to_target=target, from_unit__in=visible)
+            .select_related("from_unit", "from_target", "from_item", "from_task"))
+    return {"up": up, "down": list(down)}
+
+
+@dataclass
+class CoverageRow:
+    target: Target
+    covered: list[Unit] = field(default_factory=list)
+    uncovered: list[Unit] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        total = len(self.covered) + len(self.uncovered)
+        return len(self.covered) / total if total else 1.0
+
+
+def coverage_subordinates(user, unit: Unit) -> list[Unit]:
+    """The party organizations directly under ``unit`` that must make its targets concrete."""
+    party = UnitKind.party_kinds() - {UnitKind.CENTRAL}
+    return list(units_visible(user).filter(parent=unit, valid_to__isnull=True, kind__in=party).order_by("name"))
+
+
+def coverage(user, unit: Unit, *, document: Document | None = None) -> tuple[list[Unit], list[CoverageRow]]:
+    """For each target of ``unit``: which direct subordinates have a linked target or task anywhere
+    in their subtree (covered) and which have none ("chưa cụ thể hóa"). Three queries."""
+    subordinates = coverage_subordinates(user, unit)
+    targets = list(targets_visible(user, unit=unit, document=document).order_by("document_id", "id"))
+    by_id = {u.pk: u for u in subordinates}
+    depth = len(path_ids(unit.path))
+    covered: dict[int, set[int]] = {t.pk: set() for t in targets}
+    links = Alignment.objects.filter(to_target__in=[t.pk for t in targets], from_unit__path__under=unit.path)
+    for target_id, from_path in links.values_list("to_target_id", "from_unit__path"):
+        ids = path_ids(from_path)
+        if len(ids) > depth and ids[depth] in by_id:
+            covered[target_id].add(ids[depth])
+    rows = [
+        CoverageRow(target=t, covered=[u for u in subordinates if u.pk in covered[t.pk]],
+                    uncovered=[u for u in subordinates if u.pk not in covered[t.pk]])
+        for t in targets
+    ]
+    return subordinates, rows
