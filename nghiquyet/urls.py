@@ -14,6 +14,8 @@ urlpatterns = [
     path("ngon-ngu/", set_language, name="set_language"),
     path("don-vi/", include("nghiquyet.org.urls")),
     path("nhat-ky/", include("nghiquyet.audit.urls")),
+    path("nghi-quyet/", include("nghiquyet.resolutions.urls")),
+    path("chuong-trinh/", include("nghiquyet.programs.urls")),
     path("tai-khoan/", include("nghiquyet.accounts.urls")),
     path("api/v1/", api.urls),
 ]
