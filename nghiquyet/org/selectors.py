@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from nghiquyet.accounts.scope import scope_of, units_visible
 from nghiquyet.core.text import search_terms
@@ -59,6 +59,12 @@ def unit_subtree_stats(unit: Unit) -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
+def unit_members_total(unit: Unit) -> int:
+    """Members of the active units under ``unit`` (itself included): the rollup of the direct
+    ``member_count`` of each unit (see the member-count rule in ``org.services``)."""
+    return Unit.objects.active().filter(path__under=unit.path).aggregate(n=Sum("member_count"))["n"] or 0
+
+
 def unit_history(unit: Unit) -> dict[str, QuerySet]:
     return {
         "versions": UnitVersion.objects.filter(unit=unit).select_related("parent", "reorganization")
@@ -94,10 +100,13 @@ def tree_as_of(root: Unit, day: dt.date) -> TreeNode | None:
     if root.pk not in names:
         return None
     top = TreeNode(unit_id=root.pk, name=names[root.pk][1], parent_id=names[root.pk][0])
-    stack = [top]
+    stack, seen = [top], {root.pk}
     while stack:
         node = stack.pop()
         for unit_id, name in sorted(by_parent.get(node.unit_id, []), key=lambda item: item[1]):
+            if unit_id in seen:  # the services refuse cycles; never loop on bad data
+                continue
+            seen.add(unit_id)
             child = TreeNode(unit_id=unit_id, name=name, parent_id=node.unit_id)
             node.children.append(child)
             stack.append(child)

@@ -3,6 +3,25 @@ records a ``Reorganization`` event where the tree changes and writes the audit t
 
 Reorganizations accept ``dry_run=True``: the change is carried out and rolled back, and
 the returned summary is exactly what the real run would do (the preview page uses it).
+
+Member counts (one rule everywhere): ``Unit.member_count`` is the unit's own, direct
+count as entered (the members who sit in that unit itself), never a rollup of its
+subtree; totals are computed from the subtree (``selectors.unit_members_total``).
+Members are never orphaned by a reorganization, so the total over active units only
+changes through ``unit_update`` and ``unit_create``:
+
+* move: counts do not change (a rollup follows the subtree by itself);
+* merge: the closed sources' own counts go to the target (existing or new); a
+  ``NewUnit.member_count`` of 0 means "the sum of the sources", any other value must equal it;
+* split: the parts' given counts must add up to the source's own count;
+* close: refused while the unit still has members or active children; move them first.
+
+History rules: a change takes effect today or in the past, strictly after the current
+version of every unit whose name or parent it changes began, never before a receiving
+parent existed or last changed place, and a unit only closes after every child that has
+left it had gone. So the tree ``tree_as_of`` any day is a proper tree: no cycle, no
+unit under a parent that was closed or not yet founded that day. Closed units are
+history and are never written to again.
 """
 
 from __future__ import annotations
@@ -23,6 +42,7 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
+from nghiquyet.core.fields import path_ids
 from nghiquyet.core.text import fold
 from nghiquyet.org.models import (
     Reorganization,
@@ -100,6 +120,53 @@ def _check_effective_date(day: dt.date | None, *units: Unit) -> dt.date:
                 "Ngày hiệu lực phải sau %(date)s (thay đổi gần nhất của “%(unit)s”)."
             ) % {"date": start.strftime("%d/%m/%Y"), "unit": unit.name}})
     return day
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _check_receiver(day: dt.date, receiver: Unit) -> None:
+    """``receiver`` takes units in on ``day``: it existed then and neither it nor any of its
+    ancestors has changed place since (else the history would put units under a parent that
+    was elsewhere, or form a cycle, on the days in between)."""
+    if day < receiver.valid_from:
+        raise ValidationError({"effective_date": _(
+            "Ngày hiệu lực (%(day)s) trước ngày thành lập của “%(unit)s” (%(start)s)."
+        ) % {"day": _fmt(day), "unit": receiver.name, "start": _fmt(receiver.valid_from)}})
+    later = (
+        UnitVersion.objects.filter(unit_id__in=path_ids(receiver.path), valid_to__isnull=True, valid_from__gt=day)
+        .select_related("unit").order_by("-valid_from").first()
+    )
+    if later is not None:
+        raise ValidationError({"effective_date": _(
+            "“%(unit)s” đã thay đổi (đổi tên hoặc điều chuyển) từ %(start)s: ngày hiệu lực không được trước ngày đó."
+        ) % {"unit": later.unit.name, "start": _fmt(later.valid_from)}})
+
+
+def _check_children_can_leave(day: dt.date, unit: Unit) -> None:
+    """The active children of ``unit`` move away on ``day``: each must have joined it before."""
+    late = (
+        UnitVersion.objects.filter(parent=unit, valid_to__isnull=True, unit__valid_to__isnull=True,
+                                   valid_from__gte=day)
+        .select_related("unit").order_by("-valid_from").first()
+    )
+    if late is not None:
+        raise ValidationError({"effective_date": _(
+            "“%(child)s” trực thuộc “%(unit)s” từ %(start)s: ngày hiệu lực phải sau ngày đó."
+        ) % {"child": late.unit.name, "unit": unit.name, "start": _fmt(late.valid_from)}})
+
+
+def _check_closable_on(day: dt.date, unit: Unit) -> None:
+    """``unit`` closes on ``day``: no unit that has left it (or closed) was still under it after that day."""
+    late = (
+        UnitVersion.objects.filter(parent=unit, valid_to__gt=day)
+        .select_related("unit").order_by("-valid_to").first()
+    )
+    if late is not None:
+        raise ValidationError({"effective_date": _(
+            "“%(child)s” còn trực thuộc “%(unit)s” đến %(end)s: ngày hiệu lực không được trước ngày đó."
+        ) % {"child": late.unit.name, "unit": unit.name, "end": _fmt(late.valid_to)}})
 
 
 def _check_decision(decision_ref: str) -> str:
@@ -270,8 +337,6 @@ def unit_create(
             raise ValidationError({"valid_from": _(
                 "Ngày thành lập không được trước ngày thành lập của đơn vị cấp trên."
             )})
-    if valid_from is None:
-        raise ValidationError({"valid_from": _("Nhập ngày thành lập.")})
     if valid_from > timezone.localdate():
         raise ValidationError({"valid_from": _("Ngày hiệu lực không được ở tương lai.")})
     _check_new_unit_fields(code=code, name=name, kind=kind, parent=parent, member_count=member_count)
@@ -369,6 +434,7 @@ def unit_move(
         raise ValidationError({"new_parent": _("“%(unit)s” không thể có đơn vị trực thuộc.")
                                % {"unit": new_parent.name}})
     _check_effective_date(effective_date, unit)
+    _check_receiver(effective_date, new_parent)
     decision_ref = _check_decision(decision_ref)
     reorganization = _open_reorganization(kind=ReorganizationKind.MOVE, actor=actor,
                                           effective_date=effective_date, decision_ref=decision_ref, note=note)
@@ -413,7 +479,18 @@ def unit_merge(
     to it, the sources close and each gets a successor link to the target."""
     if (target is None) == (new_unit is None):
         raise ValidationError({"target": _("Chọn đơn vị tiếp nhận hoặc nhập đơn vị mới (một trong hai).")})
-    sources = [_lock(u) for u in {u.pk: u for u in sources}.values()]
+    seen: set[int] = set()
+    for source in sources:
+        if source.pk in seen:
+            raise ValidationError({"sources": _(
+                "Không thể hợp nhất một đơn vị với chính nó: “%(unit)s” được chọn hai lần."
+            ) % {"unit": source.name}})
+        seen.add(source.pk)
+    if target is not None and target.pk in seen:
+        raise ValidationError({"sources": _(
+            "Không thể hợp nhất “%(unit)s” với chính nó: đơn vị tiếp nhận không được nằm trong danh sách hợp nhất."
+        ) % {"unit": target.name}})
+    sources = [_lock(u) for u in sorted(sources, key=lambda u: u.pk)]
     target, new_parent = _lock(target), _lock(new_parent)
     minimum = 2 if target is None else 1
     if len(sources) < minimum:
@@ -427,17 +504,34 @@ def unit_merge(
     anchor = target if target is not None else parent
     _require_active(anchor, "target" if target is not None else "new_parent")
     for source in sources:
-        if target is not None and source.pk == target.pk:
-            raise ValidationError({"sources": _("Đơn vị tiếp nhận không được nằm trong danh sách hợp nhất.")})
         if anchor.path.startswith(source.path):
             raise ValidationError({"target": _(
-                "Không thể hợp nhất “%(unit)s” vào đơn vị trực thuộc của chính nó."
+                "Không thể hợp nhất “%(unit)s” vào chính nó hoặc đơn vị trực thuộc của nó."
             ) % {"unit": source.name}})
         for other in sources:
             if other.pk != source.pk and other.path.startswith(source.path):
                 raise ValidationError({"sources": _("“%(a)s” trực thuộc “%(b)s”: không hợp nhất cấp trên với cấp dưới.")
                                        % {"a": other.name, "b": source.name}})
-    _check_effective_date(effective_date, *sources, *([target] if target else []))
+    receiving_kind = target.kind if target is not None else new_unit.kind
+    if receiving_kind in LEAF_KINDS:
+        for source in sources:
+            if source.children.filter(valid_to__isnull=True).exists():
+                raise ValidationError({"target": _(
+                    "Đơn vị nhận hợp nhất không thể có đơn vị trực thuộc, mà “%(unit)s” còn đơn vị trực thuộc: "
+                    "điều chuyển chúng trước."
+                ) % {"unit": source.name}})
+    members = sum(s.member_count for s in sources)
+    if new_unit is not None and new_unit.member_count and new_unit.member_count != members:
+        raise ValidationError({"member_count": _(
+            "Số đảng viên của đơn vị mới (%(given)d) phải bằng tổng số đảng viên của các đơn vị hợp nhất "
+            "(%(total)d): không để đảng viên nào không có nơi sinh hoạt."
+        ) % {"given": new_unit.member_count, "total": members}})
+    _check_effective_date(effective_date, *sources)
+    # The receiver takes units in on the day; a new unit is founded then under ``parent``.
+    _check_receiver(effective_date, anchor)
+    for source in sources:
+        _check_children_can_leave(effective_date, source)
+        _check_closable_on(effective_date, source)
     decision_ref = _check_decision(decision_ref)
     if new_unit is not None:
         _check_new_unit_fields(code=new_unit.code, name=new_unit.name, kind=new_unit.kind, parent=parent,
@@ -524,11 +618,16 @@ def unit_split(
             if child.pk in assigned:
                 raise ValidationError({"parts": _("“%(c)s” được giao cho hai đơn vị mới.") % {"c": child.name}})
             assigned[child.pk] = index
+        if part.children and part.kind in LEAF_KINDS:
+            raise ValidationError({"parts": _("“%(unit)s” không thể có đơn vị trực thuộc.") % {"unit": part.name}})
     missing = [c.name for pk, c in active_children.items() if pk not in assigned]
     if missing:
         raise ValidationError({"parts": _("Chưa giao các đơn vị trực thuộc sau cho đơn vị mới: %(names)s.")
                                % {"names": ", ".join(sorted(missing))}})
     _check_effective_date(effective_date, unit)
+    _check_receiver(effective_date, parent)
+    _check_children_can_leave(effective_date, unit)
+    _check_closable_on(effective_date, unit)
     decision_ref = _check_decision(decision_ref)
     reorganization = _open_reorganization(kind=ReorganizationKind.SPLIT, actor=actor,
                                           effective_date=effective_date, decision_ref=decision_ref, note=note)
@@ -577,6 +676,7 @@ def unit_close(
             "“%(unit)s” còn %(n)d đảng viên: chuyển sinh hoạt đảng (hợp nhất vào đơn vị khác) trước khi giải thể."
         ) % {"unit": unit.name, "n": unit.member_count}})
     _check_effective_date(effective_date, unit)
+    _check_closable_on(effective_date, unit)
     decision_ref = _check_decision(decision_ref)
     reorganization = _open_reorganization(kind=ReorganizationKind.CLOSE, actor=actor,
                                           effective_date=effective_date, decision_ref=decision_ref, note=note)
