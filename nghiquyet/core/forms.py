@@ -1,27 +1,51 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nghiquyet.core.numbers import NumberFormatError, format_vn_decimal, parse_vn_decimal
 
 
 class VNDecimalField(forms.CharField):
-    """A number typed the Vietnamese way (1.234,5), cleaned to an exact Decimal."""
+    """A number typed the Vietnamese way (1.234,5), cleaned to an exact Decimal.
 
-    def __init__(self, *args, **kwargs):
+    ``max_digits``/``decimal_places`` (as on the model field) and ``min_value``/``max_value``
+    refuse, with a Vietnamese message, what could not be stored or makes no sense.
+    """
+
+    def __init__(self, *args, max_digits: int | None = None, decimal_places: int | None = None,
+                 min_value: Decimal | int | None = None, max_value: Decimal | int | None = None, **kwargs):
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+        self.min_value, self.max_value = min_value, max_value
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "1.234,5"}))
+        kwargs.setdefault("error_messages", {}).setdefault("required", gettext_lazy("Chưa nhập số."))
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
         if value is None or isinstance(value, str):
             return value
-        return format_vn_decimal(value)
+        try:
+            return format_vn_decimal(value)
+        except (ValueError, ArithmeticError):
+            return str(value)
 
     def to_python(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            value = format_vn_decimal(value)
         value = super().to_python(value)
         if value in self.empty_values:
             return None
         try:
-            return parse_vn_decimal(value)
+            number = parse_vn_decimal(value, max_digits=self.max_digits, decimal_places=self.decimal_places)
         except NumberFormatError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
+        if self.min_value is not None and number < self.min_value:
+            raise forms.ValidationError(
+                _("Giá trị không được nhỏ hơn %(v)s.") % {"v": format_vn_decimal(self.min_value)}, code="min_value")
+        if self.max_value is not None and number > self.max_value:
+            raise forms.ValidationError(
+                _("Giá trị không được lớn hơn %(v)s.") % {"v": format_vn_decimal(self.max_value)}, code="max_value")
+        return number

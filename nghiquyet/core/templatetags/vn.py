@@ -13,4 +13,4 @@ def vn_number(value, places=None):
     try:
         return format_vn_decimal(value, int(places) if places not in (None, "") else None)
     except (ValueError, TypeError, ArithmeticError):
-        return value
+        return str(value)  # shown as typed; never handed back to Django's own number formatting
