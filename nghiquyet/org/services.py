@@ -479,26 +479,26 @@ def unit_merge(
     to it, the sources close and each gets a successor link to the target."""
     if (target is None) == (new_unit is None):
         raise ValidationError({"target": _("Chọn đơn vị tiếp nhận hoặc nhập đơn vị mới (một trong hai).")})
-    seen: set[int] = set()
-    for source in sources:
-        if source.pk in seen:
-            raise ValidationError({"sources": _(
-                "Không thể hợp nhất một đơn vị với chính nó: “%(unit)s” được chọn hai lần."
-            ) % {"unit": source.name}})
-        seen.add(source.pk)
-    if target is not None and target.pk in seen:
-        raise ValidationError({"sources": _(
-            "Không thể hợp nhất “%(unit)s” với chính nó: đơn vị tiếp nhận không được nằm trong danh sách hợp nhất."
-        ) % {"unit": target.name}})
-    sources = [_lock(u) for u in sorted(sources, key=lambda u: u.pk)]
+    duplicate = next((s for i, s in enumerate(sources) if any(o.pk == s.pk for o in sources[:i])), None)
+    unique = {u.pk: u for u in sources}
+    locked = {pk: _lock(unique[pk]) for pk in sorted(unique)}  # lock in one order everywhere (no deadlock)
+    sources = [locked[pk] for pk in unique]
     target, new_parent = _lock(target), _lock(new_parent)
-    minimum = 2 if target is None else 1
-    if len(sources) < minimum:
-        raise ValidationError({"sources": _("Chọn ít nhất %(n)d đơn vị để hợp nhất.") % {"n": minimum}})
     parent = target.parent if target is not None else new_parent
     if target is None and parent is None:
         raise ValidationError({"new_parent": _("Chọn đơn vị cấp trên của đơn vị mới.")})
     _require(actor, Perm.UNIT_REORGANIZE, *sources, *([target] if target else [parent]))
+    if duplicate is not None:
+        raise ValidationError({"sources": _(
+            "Không thể hợp nhất một đơn vị với chính nó: “%(unit)s” được chọn hai lần."
+        ) % {"unit": duplicate.name}})
+    if target is not None and any(s.pk == target.pk for s in sources):
+        raise ValidationError({"sources": _(
+            "Không thể hợp nhất “%(unit)s” với chính nó: đơn vị tiếp nhận không được nằm trong danh sách hợp nhất."
+        ) % {"unit": target.name}})
+    minimum = 2 if target is None else 1
+    if len(sources) < minimum:
+        raise ValidationError({"sources": _("Chọn ít nhất %(n)d đơn vị để hợp nhất.") % {"n": minimum}})
     for source in sources:
         _require_active(source, "sources")
     anchor = target if target is not None else parent
