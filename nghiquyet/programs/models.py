@@ -67,6 +67,11 @@ class Task(models.Model):
         verbose_name_plural = _("nhiệm vụ")
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="task_percent_max_100"),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True) | models.Q(due_date__isnull=True)
+                | models.Q(due_date__gte=models.F("start_date")),
+                name="task_due_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,6 +100,9 @@ class TaskUpdate(models.Model):
 
     class Meta:
         ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(percent__lte=100), name="task_update_percent_max_100"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.on}: {self.percent}%"

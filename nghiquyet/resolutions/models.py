@@ -53,6 +53,9 @@ class Congress(models.Model):
 
     class Meta:
         verbose_name = _("đại hội")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(held_to__gte=models.F("held_from")), name="congress_dates"),
+        ]
 
     def __str__(self) -> str:
         return f"Đại hội lần thứ {self.ordinal} ({self.term})"
