@@ -37,6 +37,7 @@ from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_record
 from nghiquyet.core.text import fold
 from nghiquyet.demo import data
+from nghiquyet.demo.plans import PlansSummary, seed_plans
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.org.services import NewUnit, unit_close, unit_create, unit_merge, unit_move, unit_update
 
@@ -381,6 +382,7 @@ class SeedResult:
     members: int
     people: int
     logins: list[DemoLogin]
+    plans: PlansSummary | None = None
 
     @property
     def active_units(self) -> int:
@@ -412,7 +414,9 @@ def seed_demo(stdout: TextIO | None = None) -> SeedResult:
             if missing:
                 raise RuntimeError(f"Dữ liệu minh họa không đầy đủ, thiếu đơn vị: {', '.join(missing)}")
             _ensure_demo_accounts(units)
+        plans = seed_plans(province, say)
         result = _summarize(province, created, units)
+        result.plans = plans
     result.seconds = time.perf_counter() - started
     return result
 
@@ -551,6 +555,8 @@ def summary_lines(result: SeedResult) -> list[str]:
         lines.append(f"  {UnitKind(kind).label}: {n}")
     lines.append(f"Đảng viên: {result.members:,}".replace(",", "."))
     lines.append(f"Cán bộ: {result.people}")
+    if result.plans is not None:
+        lines.append(result.plans.line())
     return lines
 
 
