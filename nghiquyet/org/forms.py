@@ -116,7 +116,7 @@ class MergeForm(ReorganizeForm):
     INTO_NEW = "into_new"
 
     service_fields = {"target": "mode", "code": "new_code", "name": "new_name", "kind": "new_kind",
-                      "parent": "new_parent", "unit": "sources"}
+                      "parent": "new_parent", "unit": "sources", "member_count": "new_member_count"}
 
     mode = forms.ChoiceField(
         label=_("Cách hợp nhất"), widget=forms.RadioSelect, error_messages=CHOICE_ERRORS, initial=INTO_THIS,
@@ -136,6 +136,11 @@ class MergeForm(ReorganizeForm):
     new_short_name = forms.CharField(label=_("Tên ngắn của đơn vị mới"), max_length=120, required=False)
     new_kind = forms.ChoiceField(label=_("Loại đơn vị mới"), choices=UnitKind.choices, required=False,
                                  error_messages=CHOICE_ERRORS)
+    new_member_count = forms.IntegerField(
+        label=_("Số đảng viên của đơn vị mới"), min_value=0, required=False, error_messages=COUNT_ERRORS,
+        help_text=_("Để trống: bằng tổng số đảng viên của các đơn vị hợp nhất."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+    )
     new_parent = UnitChoiceField(label=_("Đơn vị mới trực thuộc"), queryset=Unit.objects.none(), required=False,
                                  error_messages=CHOICE_ERRORS, empty_label=_("— Như đơn vị này —"))
 

@@ -179,6 +179,7 @@ def unit_detail(request, unit_id: int):
     if in_scope:
         people = _page(request, Person.objects.filter(unit=unit).order_by("full_name"), "trang_can_bo")
 
+    active = unit.valid_to is None
     as_of_raw = request.GET.get("as_of", "")
     as_of, as_of_rows, as_of_error = _parse_day(as_of_raw) if as_of_raw else None, None, ""
     if as_of_raw and as_of is None:
@@ -188,14 +189,15 @@ def unit_detail(request, unit_id: int):
         as_of_rows = _flatten(tree, _visible_ids(user, selectors.tree_ids(tree))) if tree is not None else []
 
     stats = selectors.unit_subtree_stats(unit)
+    members_total = selectors.unit_members_total(unit) if active else None
     kind_labels = dict(UnitKind.choices)
     stats_rows = [{"label": kind_labels.get(kind, kind), "count": n} for kind, n in stats.items()]
-    active = unit.valid_to is None
     querystring = urlencode({k: v for k, v in {"closed": "1" if closed else "",
                                                "as_of": as_of_raw if as_of else ""}.items() if v})
     return render(request, "org/unit_detail.html", {
         "unit": unit, "crumbs": crumbs, "children": children, "page_obj": children, "closed": closed,
-        "querystring": querystring, "stats_rows": stats_rows, "people": people, "in_scope": in_scope,
+        "querystring": querystring, "stats_rows": stats_rows, "members_total": members_total,
+        "people": people, "in_scope": in_scope,
         "versions": [{"v": v, "parent_name": _name_or_hidden(v.parent, nameable), "parent_link": v.parent_id in visible}
                      for v in versions],
         "predecessors": predecessors,
@@ -221,10 +223,10 @@ def _name_or_hidden(unit: Unit | None, nameable: set[int]) -> str:
 def _writable_unit(request, unit_id: int, perm: str) -> Unit:
     """404 when not visible; 403 when visible but the user may not change it or it is closed."""
     unit = unit_get_visible(request.user, unit_id)
-    if not can(request.user, perm, unit):
-        raise PermissionDenied(_("Bạn không có quyền thay đổi đơn vị “%(unit)s”.") % {"unit": unit.name})
     if unit.valid_to is not None:
         raise PermissionDenied(_("Đơn vị “%(unit)s” đã kết thúc hoạt động, không thể thay đổi.") % {"unit": unit.name})
+    if not can(request.user, perm, unit):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi đơn vị “%(unit)s”.") % {"unit": unit.name})
     return unit
 
 
@@ -250,7 +252,8 @@ def _run(op: str, form, parts_formset, user, unit: Unit, *, dry_run: bool) -> Re
         if data["mode"] == MergeForm.INTO_THIS:
             return unit_merge(sources=sources, target=unit, **args)
         new_unit = NewUnit(code=data["new_code"].strip(), name=data["new_name"].strip(),
-                           kind=data["new_kind"] or unit.kind, short_name=data.get("new_short_name", ""))
+                           kind=data["new_kind"] or unit.kind, short_name=data.get("new_short_name", ""),
+                           member_count=data.get("new_member_count") or 0)
         parent = data.get("new_parent") or unit.parent
         return unit_merge(sources=[unit, *sources], new_unit=new_unit, new_parent=parent, **args)
     if op == "split":
