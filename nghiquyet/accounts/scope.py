@@ -19,10 +19,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import RoleAssignment
-from nghiquyet.accounts.roles import role_permissions
+from nghiquyet.accounts.roles import Perm, role_permissions
 from nghiquyet.org.models import Unit, UnitSuccession
 
 _CACHE_ATTR = "_nghiquyet_scope"
+
+#: Permissions that only read; every other permission is a write (never allowed on closed units).
+READ_PERMS = frozenset({Perm.AUDIT_READ})
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,11 @@ def units_visible(user) -> QuerySet[Unit]:
 
 
 def units_changeable(user, perm: str) -> QuerySet[Unit]:
-    return Unit.objects.filter(unit_scope_q(user, perm=perm))
+    """Units where ``can(user, perm, unit)`` holds: closed units only for read permissions."""
+    units = Unit.objects.filter(unit_scope_q(user, perm=perm))
+    if perm not in READ_PERMS:
+        units = units.filter(valid_to__isnull=True)
+    return units
 
 
 def scope_filter(queryset: QuerySet, user, *, unit_field: str = "unit", perm: str | None = None) -> QuerySet:
@@ -140,7 +147,15 @@ def can_see_unit(user, unit: Unit) -> bool:
 
 
 def can(user, perm: str, unit: Unit) -> bool:
-    """May ``user`` do ``perm`` at ``unit``? Closed units are history and never writable."""
+    """May ``user`` do ``perm`` at ``unit``? Closed units (``valid_to`` set) are history and never
+    writable: only the read permissions (``READ_PERMS``) still hold there."""
+    if perm not in READ_PERMS and unit.valid_to is not None:
+        return False
+    return covers(user, perm, unit)
+
+
+def covers(user, perm: str, unit: Unit) -> bool:
+    """Does one of ``user``'s roles with ``perm`` reach ``unit`` (open or closed)? Use ``can`` for writes."""
     return scope_of(user).covers(unit.path, perm)
 
 

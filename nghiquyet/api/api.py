@@ -1,12 +1,10 @@
 """``/api/v1/``: the REST API every later feature extends. Errors are JSON with a Vietnamese ``detail``."""
 
-from __future__ import annotations
-
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
@@ -129,11 +127,11 @@ def _domain_invalid(request, exc: DjangoValidationError):
 def token_obtain(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, {"detail": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau."}
+        return Status(429, {"detail": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."})
     if user is None or not user.is_active:
-        return 401, {"detail": "Tên đăng nhập hoặc mật khẩu không đúng."}
+        return Status(401, {"detail": "Tên đăng nhập hoặc mật khẩu không đúng."})
     token, raw = api_token_create(actor=user, name="API")
-    return 200, {"token": raw, "expires_at": token.expires_at}
+    return Status(200, {"token": raw, "expires_at": token.expires_at})
 
 
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["auth"], summary="Người dùng hiện tại và vai trò")
@@ -170,20 +168,20 @@ def units_list(request, filters: Query[UnitFilters]):
     return units
 
 
+def _ref(unit) -> dict:
+    return {"id": unit.pk, "code": unit.code, "name": unit.name}
+
+
 @api.get("/units/{unit_id}", response={200: UnitDetailOut, **ERRORS}, tags=["units"], summary="Chi tiết đơn vị")
 def unit_detail(request, unit_id: int):
     user = request.auth
     unit = unit_get_visible(user, unit_id)
     visible = units_visible(user)
-    return {
-        **UnitOut.from_orm(unit).dict(),
-        "ancestors": [{"id": u.pk, "code": u.code, "name": u.name} for u in unit_breadcrumbs(user, unit)],
-        "children_count": visible.filter(parent=unit, valid_to__isnull=True).count(),
-        "predecessors": [{"id": u.pk, "code": u.code, "name": u.name}
-                         for u in visible.filter(successor_links__successor=unit)],
-        "successors": [{"id": u.pk, "code": u.code, "name": u.name}
-                       for u in visible.filter(predecessor_links__predecessor=unit)],
-    }
+    unit.ancestors = [_ref(u) for u in unit_breadcrumbs(user, unit)]
+    unit.children_count = visible.filter(parent=unit, valid_to__isnull=True).count()
+    unit.predecessors = [_ref(u) for u in visible.filter(successor_links__successor=unit).order_by("path")]
+    unit.successors = [_ref(u) for u in visible.filter(predecessor_links__predecessor=unit).order_by("path")]
+    return unit
 
 
 # ------------------------------------------------------------------ audit
