@@ -143,16 +143,30 @@ def unit_children(request, unit_id: int):
 # --------------------------------------------------------------------------- unit page
 
 
-def _flatten(node, visible: set[int], depth: int = 0, out: list | None = None) -> list[dict]:
-    """The as-of tree as rows (depth-first), dropping branches outside the user's scope."""
-    out = [] if out is None else out
-    stack = [(node, depth)]
-    while stack and len(out) < TREE_AS_OF_LIMIT:
+def _flatten(node, limit: int = TREE_AS_OF_LIMIT) -> tuple[list[dict], bool]:
+    """The as-of tree as rows (depth-first), at most ``limit`` of them; ``True`` when cut short."""
+    rows: list[dict] = []
+    stack = [(node, 0)]
+    while stack:
+        if len(rows) >= limit:
+            return rows, True
         current, level = stack.pop()
-        if current.unit_id not in visible:
-            continue
-        out.append({"unit_id": current.unit_id, "name": current.name, "depth": level, "indent": range(level)})
+        rows.append({"unit_id": current.unit_id, "name": current.name, "depth": level, "indent": range(level)})
         stack.extend((child, level + 1) for child in reversed(current.children))
+    return rows, False
+
+
+def _prune(rows: list[dict], visible: set[int]) -> list[dict]:
+    """Drop the rows outside the user's scope together with everything shown under them."""
+    out, hidden_depth = [], None
+    for row in rows:
+        if hidden_depth is not None and row["depth"] > hidden_depth:
+            continue
+        hidden_depth = None
+        if row["unit_id"] not in visible:
+            hidden_depth = row["depth"]
+            continue
+        out.append(row)
     return out
 
 
@@ -181,12 +195,16 @@ def unit_detail(request, unit_id: int):
 
     active = unit.valid_to is None
     as_of_raw = request.GET.get("as_of", "")
-    as_of, as_of_rows, as_of_error = _parse_day(as_of_raw) if as_of_raw else None, None, ""
+    as_of, as_of_rows, as_of_error, as_of_cut = _parse_day(as_of_raw) if as_of_raw else None, None, "", False
     if as_of_raw and as_of is None:
         as_of_error = _("Ngày không hợp lệ: nhập theo dạng năm-tháng-ngày.")
     if as_of is not None:
         tree = selectors.tree_as_of(unit, as_of)
-        as_of_rows = _flatten(tree, _visible_ids(user, selectors.tree_ids(tree))) if tree is not None else []
+        if tree is not None:
+            rows, as_of_cut = _flatten(tree)
+            as_of_rows = _prune(rows, _visible_ids(user, [row["unit_id"] for row in rows]))
+        else:
+            as_of_rows = []
 
     stats = selectors.unit_subtree_stats(unit)
     members_total = selectors.unit_members_total(unit) if active else None
@@ -205,6 +223,7 @@ def unit_detail(request, unit_id: int):
         "hidden_successors": sum(1 for s in successors if s.successor_id not in visible),
         "reorganizations": reorganizations,
         "as_of": as_of, "as_of_raw": as_of_raw, "as_of_rows": as_of_rows, "as_of_error": as_of_error,
+        "as_of_cut": as_of_cut, "as_of_limit": TREE_AS_OF_LIMIT,
         "can_edit": active and can(user, Perm.UNIT_CHANGE, unit),
         "can_reorganize": active and can(user, Perm.UNIT_REORGANIZE, unit),
         "ops": OPS.items(),

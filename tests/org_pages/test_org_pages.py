@@ -546,3 +546,20 @@ def test_edit_bad_input_saves_nothing(client, demo):
     assert counts() == before
     demo.branch.refresh_from_db()
     assert demo.branch.member_count != 3
+
+
+def test_list_query_count_does_not_grow_with_the_page(client, demo, settings, django_assert_num_queries):
+    client.force_login(demo.tinh)
+    for size in (5, 50):
+        settings.NGHIQUYET = {**settings.NGHIQUYET, "PAGE_SIZE": size}
+        with django_assert_num_queries(9):
+            client.get(reverse("unit_list"), {"q": "chi bo"})
+
+
+def test_as_of_rows_outside_scope_are_pruned_with_their_subtree():
+    from nghiquyet.org.views import _prune
+
+    rows = [{"unit_id": i, "depth": d} for i, d in [(1, 0), (2, 1), (3, 2), (4, 1), (5, 2), (6, 3), (7, 1)]]
+    assert [r["unit_id"] for r in _prune(rows, {1, 2, 3, 5, 6, 7})] == [1, 2, 3, 7]
+    assert [r["unit_id"] for r in _prune(rows, {1, 4, 5, 6})] == [1, 4, 5, 6]
+    assert _prune(rows, set()) == []
