@@ -88,3 +88,30 @@ def task_counts(tasks: QuerySet[Task]) -> dict[str, int]:
         in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS) & ~Q(due_date__lt=today)),
         not_started=Count("id", filter=Q(status=TaskStatus.NOT_STARTED) & ~Q(due_date__lt=today)),
     )
+
+
+# ------------------------------------------------------------------ for the pages
+
+def program_people(user, program: ActionProgram):
+    """People of the program's unit subtree (who may direct, own or advise its tasks), in the user's scope."""
+    from nghiquyet.accounts.models import Person
+
+    people = Person.objects.filter(unit__path__under=program.unit.path).select_related("unit")
+    return scope_filter(people, user).order_by("unit__path", "id")
+
+
+def program_bodies(user, program: ActionProgram):
+    """Bodies that may coordinate tasks: government, Fatherland Front, mass organizations of the unit."""
+    from nghiquyet.accounts.scope import units_visible
+    from nghiquyet.org.models import UnitKind
+
+    return units_visible(user).filter(path__under=program.unit.path, valid_to__isnull=True,
+                                      kind__in=UnitKind.implementing_kinds()).order_by("path")
+
+
+def program_tasks(user, program: ActionProgram, *, status: str = "") -> QuerySet[Task]:
+    return tasks_visible(user, program=program, status=status).order_by("id")
+
+
+def task_updates(task: Task):
+    return task.updates.select_related("author").prefetch_related("evidence")

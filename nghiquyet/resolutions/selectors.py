@@ -116,3 +116,106 @@ def coverage(user, unit: Unit, *, document: Document | None = None) -> tuple[lis
         for t in targets
     ]
     return subordinates, rows
+
+
+# ------------------------------------------------------------------ for the pages
+
+def can_plan_somewhere(user) -> bool:
+    """Does the user hold ``Perm.PLAN_CHANGE`` at any unit (so may register documents)?"""
+    from nghiquyet.accounts.roles import Perm
+    from nghiquyet.accounts.scope import scope_of
+
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.paths(Perm.PLAN_CHANGE))
+
+
+def is_issued_above(user, unit: Unit) -> bool:
+    """True for what an ancestor of the user's units issued: readable, never editable here."""
+    from nghiquyet.accounts.scope import scope_of
+
+    return not scope_of(user).covers(unit.path)
+
+
+def documents_list(user, *, query: str = "", type_code: str = "", term_start: int | None = None,
+                   issuer: Unit | None = None, base: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """The document list page: visible documents filtered by search, type, term (start year) and issuer.
+
+    ``base`` (from ``documents_visible(user)``) lets the page share one scope computation with the filters.
+    """
+    documents = base if base is not None else documents_visible(user)
+    if issuer is not None:
+        documents = documents.filter(unit=issuer)
+    if type_code:
+        documents = documents.filter(type_code=type_code)
+    if term_start:
+        documents = documents.filter(term__start_year=term_start)
+    for term in search_terms(query):
+        documents = documents.filter(search_text__contains=term)
+    return documents
+
+
+def document_filter_choices(user, *, base: QuerySet[Document] | None = None) -> dict[str, list]:
+    """Values for the list filters: issuers and term start years among the visible documents (two queries)."""
+    visible = (base if base is not None else documents_visible(user)).order_by()
+    issuer_ids = visible.values_list("unit_id", flat=True).distinct()
+    issuers = list(Unit.objects.filter(pk__in=issuer_ids).order_by("path").only("id", "name", "path"))
+    years = sorted(set(visible.filter(term__isnull=False).values_list("term__start_year", flat=True)),
+                   reverse=True)
+    return {"issuers": issuers, "term_years": years}
+
+
+def plan_units_changeable(user, *, under: Unit | None = None) -> QuerySet[Unit]:
+    """Active party organizations where the user may change plans (optionally inside ``under``'s subtree)."""
+    from nghiquyet.accounts.roles import Perm
+    from nghiquyet.accounts.scope import units_changeable
+
+    units = units_changeable(user, Perm.PLAN_CHANGE).filter(valid_to__isnull=True,
+                                                            kind__in=UnitKind.party_kinds())
+    if under is not None:
+        units = units.filter(path__under=under.path)
+    return units.order_by("path")
+
+
+def terms_changeable(user) -> QuerySet[Term]:
+    return Term.objects.filter(unit__in=plan_units_changeable(user)).select_related("unit").order_by(
+        "unit__path", "-start_year")
+
+
+def documents_above(user, unit: Unit) -> QuerySet[Document]:
+    """Documents issued by ``unit``'s ancestors (what a new document of ``unit`` may implement)."""
+    return documents_visible(user).filter(unit_id__in=unit.ancestor_ids)
+
+
+def copy_down_destinations(user, document: Document) -> QuerySet[Document]:
+    """Documents of units strictly below ``document``'s issuer where the user may change plans."""
+    units = plan_units_changeable(user, under=document.unit).exclude(pk=document.unit_id)
+    return documents_visible(user).filter(unit__in=units)
+
+
+def document_items(user, document: Document) -> QuerySet[ResolutionItem]:
+    return items_visible(user).filter(document=document).order_by("kind", "id")
+
+
+def documents_implementing(user, document: Document) -> QuerySet[Document]:
+    """Visible documents (of subordinates, usually) that implement ``document``."""
+    return documents_visible(user).filter(implements=document)
+
+
+def alignment_destinations(user, unit: Unit) -> dict[str, QuerySet]:
+    """Targets and items of ``unit``'s ancestors: where its objects may link up to."""
+    ancestors = unit.ancestor_ids
+    return {
+        "targets": targets_visible(user).filter(unit_id__in=ancestors).order_by("unit__path", "document_id", "id"),
+        "items": items_visible(user).filter(document__unit_id__in=ancestors).select_related("document__unit")
+        .order_by("document__unit__path", "document_id", "kind", "id"),
+    }
+
+
+def target_history(user, target: Target):
+    """Audit events of the target, if the user may read the audit trail of its unit."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from nghiquyet.audit.selectors import audit_events_visible
+
+    return audit_events_visible(user).filter(content_type=ContentType.objects.get_for_model(Target),
+                                             object_id=str(target.pk))

@@ -4,4 +4,13 @@ from nghiquyet.resolutions import views
 
 urlpatterns = [
     path("", views.document_list, name="document_list"),
+    path("them/", views.document_create_view, name="document_create"),
+    path("<int:pk>/", views.document_detail, name="document_detail"),
+    path("<int:pk>/them-noi-dung/", views.item_add, name="item_add"),
+    path("<int:pk>/them-chi-tieu/", views.target_add, name="target_add"),
+    path("<int:pk>/sao-chep-chi-tieu/", views.copy_down, name="copy_down"),
+    path("chi-tieu/<int:pk>/", views.target_detail, name="target_detail"),
+    path("chi-tieu/<int:pk>/sua/", views.target_edit, name="target_edit"),
+    path("chi-tieu/<int:pk>/lien-ket/", views.target_link, name="target_link"),
+    path("bao-phu/<int:unit_id>/", views.coverage_view, name="coverage"),
 ]

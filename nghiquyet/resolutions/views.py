@@ -1,6 +1,292 @@
-# Being written (issue 3 pages helper).
+"""Pages of resolutions, targets and coverage. Thin: selectors read (scoped), services write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nghiquyet.accounts.roles import Perm
+from nghiquyet.accounts.scope import can, unit_get_visible
+from nghiquyet.core.pagination import paginate
+from nghiquyet.programs.selectors import programs_visible
+from nghiquyet.resolutions import selectors
+from nghiquyet.resolutions.forms import (
+    AlignmentForm,
+    CopyDownForm,
+    DocumentForm,
+    ItemForm,
+    TargetForm,
+    apply_service_errors,
+)
+from nghiquyet.resolutions.models import Direction, Domain, ItemKind
+from nghiquyet.resolutions.services import (
+    alignment_create,
+    document_create,
+    item_create,
+    target_create,
+    target_update,
+    targets_copy_down,
+)
+from nghiquyet.resolutions.symbols import document_types
 
 
+def _require_plan_change(user, unit) -> None:
+    if not can(user, Perm.PLAN_CHANGE, unit):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi dữ liệu của “%(unit)s”.") % {"unit": unit.name})
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
 def document_list(request):
-    raise Http404
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    type_code = request.GET.get("loai", "")
+    if type_code not in document_types():
+        type_code = ""
+    term_start = _int(request.GET.get("nhiem-ky"))
+    base = selectors.documents_visible(user)
+    choices = selectors.document_filter_choices(user, base=base)
+    issuer_id = _int(request.GET.get("co-quan"))
+    issuer = next((u for u in choices["issuers"] if u.pk == issuer_id), None)
+    page = paginate(request, selectors.documents_list(user, query=query, type_code=type_code,
+                                                      term_start=term_start, issuer=issuer, base=base))
+    rows = [{"document": d, "above": selectors.is_issued_above(user, d.unit)} for d in page]
+    querystring = urlencode({k: v for k, v in {"q": query, "loai": type_code, "nhiem-ky": term_start or "",
+                                               "co-quan": issuer.pk if issuer else ""}.items() if v})
+    return render(request, "resolutions/document_list.html", {
+        "page_obj": page, "rows": rows, "query": query, "type_code": type_code, "term_start": term_start,
+        "issuer": issuer, "types": document_types(), "issuers": choices["issuers"],
+        "term_years": choices["term_years"], "querystring": querystring,
+        "can_create": selectors.can_plan_somewhere(user),
+    })
+
+
+@login_required
+def document_create_view(request):
+    user = request.user
+    units = selectors.plan_units_changeable(user)
+    if not selectors.can_plan_somewhere(user):
+        raise Http404(_("Bạn không có quyền thêm văn bản."))
+    unit = None
+    if request.method == "POST":
+        unit = units.filter(pk=_int(request.POST.get("unit"))).first()
+    else:
+        unit = units.filter(pk=_int(request.GET.get("don-vi"))).first()
+    unit = unit or units.first()
+    if unit is None:
+        raise Http404(_("Bạn không có quyền thêm văn bản."))
+    above = selectors.documents_above(user, unit)
+    form = DocumentForm(request.POST or None, units=units, terms=selectors.terms_changeable(user), above=above,
+                        initial={"unit": unit})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = document_create(
+                actor=user, unit=data["unit"], symbol=data["symbol"], issued_on=data["issued_on"],
+                title=data["title"], term=data["term"], full_text=data["full_text"],
+                is_congress_resolution=data["is_congress_resolution"], implements=list(data["implements"]),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm văn bản %(s)s.") % {"s": document.symbol})
+            return redirect("document_detail", pk=document.pk)
+    return render(request, "resolutions/document_form.html", {"form": form, "unit": unit})
+
+
+def _document_context(request, document, *, item_form=None):
+    user = request.user
+    items = list(selectors.document_items(user, document))
+    grouped = [(label, [i for i in items if i.kind == kind]) for kind, label in ItemKind.choices]
+    editable = can(user, Perm.PLAN_CHANGE, document.unit)
+    targets = list(selectors.targets_visible(user, document=document).order_by("id"))
+    return {
+        "document": document,
+        "above": selectors.is_issued_above(user, document.unit),
+        "editable": editable,
+        "grouped_items": grouped,
+        "targets": targets,
+        "programs": programs_visible(user, resolution=document).order_by("unit__path", "-issued_on"),
+        "implemented_by": selectors.documents_implementing(user, document),
+        "item_form": item_form if item_form is not None else (ItemForm() if editable else None),
+        "can_copy_down": bool(targets) and selectors.copy_down_destinations(user, document).exists(),
+        "can_see_coverage": not selectors.is_issued_above(user, document.unit) and bool(targets),
+        "can_add_program": _can_add_program(user, document),
+    }
+
+
+@login_required
+def document_detail(request, pk: int):
+    document = selectors.document_get(request.user, pk)
+    return render(request, "resolutions/document_detail.html", _document_context(request, document))
+
+
+def _can_add_program(user, document) -> bool:
+    """A program may implement a resolution of the unit itself or of one of its ancestors."""
+    units = selectors.plan_units_changeable(user)
+    return units.filter(path__under=document.unit.path).exists()
+
+
+@login_required
+@require_POST
+def item_add(request, pk: int):
+    document = selectors.document_get(request.user, pk)
+    _require_plan_change(request.user, document.unit)
+    form = ItemForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            item_create(actor=request.user, document=document, kind=data["kind"], number=data["number"],
+                        title=data["title"], description=data["description"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm nội dung."))
+            return redirect("document_detail", pk=document.pk)
+    return render(request, "resolutions/document_detail.html", _document_context(request, document, item_form=form))
+
+
+@login_required
+def target_add(request, pk: int):
+    document = selectors.document_get(request.user, pk)
+    if not can(request.user, Perm.PLAN_CHANGE, document.unit):
+        raise Http404(_("Không tìm thấy văn bản."))
+    years = list(document.term.years) if document.term else []
+    form = TargetForm(request.POST or None, years=years)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = target_create(actor=request.user, document=document, milestones=form.milestones(),
+                                   **form.values())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, aliases={"milestones": None})
+        else:
+            messages.success(request, _("Đã thêm chỉ tiêu %(n)s.") % {"n": target.number})
+            return redirect("document_detail", pk=document.pk)
+    return render(request, "resolutions/target_form.html", {"form": form, "document": document, "target": None})
+
+
+@login_required
+def copy_down(request, pk: int):
+    """Copy a superior's targets into a document of the user's own unit, links kept; asks for confirmation."""
+    user = request.user
+    document = selectors.document_get(user, pk)
+    destinations = selectors.copy_down_destinations(user, document).select_related("unit")
+    if not destinations.exists():
+        raise Http404(_("Không có văn bản nào của đơn vị cấp dưới để sao chép vào."))
+    sources = selectors.targets_visible(user, document=document).order_by("id")
+    form = CopyDownForm(request.POST or None, destinations=destinations, sources=sources,
+                        initial={"sources": list(sources)})
+    if request.method == "POST" and form.is_valid():
+        destination = form.cleaned_data["destination"]
+        try:
+            copies = targets_copy_down(actor=user, document=destination, sources=list(form.cleaned_data["sources"]))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã sao chép %(n)d chỉ tiêu vào %(s)s, giữ liên kết với cấp trên.")
+                             % {"n": len(copies), "s": destination.symbol})
+            return redirect("document_detail", pk=destination.pk)
+    return render(request, "resolutions/copy_down.html", {"form": form, "document": document})
+
+
+def _target_context(request, target, *, form=None, link_form=None):
+    user = request.user
+    editable = can(user, Perm.PLAN_CHANGE, target.unit)
+    years = list(target.document.term.years) if target.document.term else []
+    destinations = selectors.alignment_destinations(user, target.unit) if editable else None
+    links = selectors.target_links(user, target)
+    return {
+        "target": target,
+        "milestones": list(target.milestones.all()),
+        "links_up": links["up"],
+        "links_down": links["down"],
+        "history": selectors.target_history(user, target)[:50],
+        "editable": editable,
+        "above": selectors.is_issued_above(user, target.unit),
+        "form": form if form is not None else (TargetForm(years=years, target=target) if editable else None),
+        "link_form": link_form if link_form is not None else (
+            AlignmentForm(targets=destinations["targets"], items=destinations["items"]) if editable else None),
+        "directions": Direction, "domains": Domain,
+    }
+
+
+@login_required
+def target_detail(request, pk: int):
+    target = selectors.target_get(request.user, pk)
+    return render(request, "resolutions/target_detail.html", _target_context(request, target))
+
+
+@login_required
+@require_POST
+def target_edit(request, pk: int):
+    user = request.user
+    target = selectors.target_get(user, pk)
+    _require_plan_change(user, target.unit)
+    years = list(target.document.term.years) if target.document.term else []
+    form = TargetForm(request.POST, years=years)
+    if form.is_valid():
+        try:
+            target_update(actor=user, target=target, milestones=form.milestones(), **form.values())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, aliases={"milestones": None})
+        else:
+            messages.success(request, _("Đã cập nhật chỉ tiêu."))
+            return redirect("target_detail", pk=target.pk)
+    target = selectors.target_get(user, pk)
+    return render(request, "resolutions/target_detail.html", _target_context(request, target, form=form))
+
+
+def resolve_destination(user, kind: str, pk: int):
+    """A visible target ("t") or item ("i") chosen as an alignment destination, else 404."""
+    if kind == "t":
+        return selectors.target_get(user, pk)
+    item = selectors.items_visible(user).select_related("document__unit").filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("Không tìm thấy nội dung."))
+    return item
+
+
+@login_required
+@require_POST
+def target_link(request, pk: int):
+    user = request.user
+    target = selectors.target_get(user, pk)
+    _require_plan_change(user, target.unit)
+    destinations = selectors.alignment_destinations(user, target.unit)
+    form = AlignmentForm(request.POST, targets=destinations["targets"], items=destinations["items"])
+    if form.is_valid():
+        kind, destination_pk = form.cleaned_data["destination"]
+        try:
+            alignment_create(actor=user, source=target, destination=resolve_destination(user, kind, destination_pk))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã liên kết chỉ tiêu với cấp trên."))
+            return redirect("target_detail", pk=target.pk)
+    return render(request, "resolutions/target_detail.html", _target_context(request, target, link_form=form))
+
+
+@login_required
+def coverage_view(request, unit_id: int):
+    user = request.user
+    unit = unit_get_visible(user, unit_id)
+    document = None
+    if request.GET.get("van-ban"):
+        document = selectors.document_get(user, request.GET["van-ban"])
+    subordinates, rows = selectors.coverage(user, unit, document=document)
+    gaps = sum(len(r.uncovered) for r in rows)
+    return render(request, "resolutions/coverage.html", {
+        "unit": unit, "document": document, "subordinates": subordinates, "rows": rows, "gaps": gaps,
+    })

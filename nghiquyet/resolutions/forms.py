@@ -1,0 +1,152 @@
+"""Forms of the resolution pages. They only collect input; the services validate and save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from nghiquyet.core.forms import VNDecimalField
+from nghiquyet.resolutions.models import Aggregation, Direction, Domain, ItemKind, Target
+
+DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's ``ValidationError`` on the form: per field when the form has it, else on top."""
+    aliases = aliases or {}
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in exc.message_dict.items():
+        name = aliases.get(name, name)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class DocumentForm(forms.Form):
+    unit = UnitChoiceField(label=_("Cơ quan ban hành"), queryset=None, empty_label=None)
+    symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=40,
+                             help_text=_("Ví dụ: 58-NQ/TW, 01-NQ/ĐU (không có dấu hai chấm)."))
+    issued_on = forms.DateField(label=_("Ngày ban hành"), **DATE_WIDGET)
+    title = forms.CharField(label=_("Trích yếu"), max_length=500)
+    term = forms.ModelChoiceField(label=_("Nhiệm kỳ"), queryset=None, required=False,
+                                  empty_label=_("— Không gắn nhiệm kỳ —"))
+    is_congress_resolution = forms.BooleanField(label=_("Nghị quyết đại hội"), required=False)
+    implements = forms.ModelMultipleChoiceField(label=_("Thực hiện văn bản cấp trên"), queryset=None,
+                                                required=False, widget=forms.CheckboxSelectMultiple)
+    full_text = forms.CharField(label=_("Toàn văn"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, units, terms, above, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["term"].queryset = terms
+        self.fields["term"].label_from_instance = lambda t: f"{t.label} — {t.unit.name}"
+        self.fields["implements"].queryset = above
+        self.fields["implements"].label_from_instance = lambda d: f"{d.symbol} — {d.title}"
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại nội dung"), choices=ItemKind.choices)
+    number = forms.CharField(label=_("Số thứ tự"), max_length=10, required=False)
+    title = forms.CharField(label=_("Nội dung"), max_length=500, required=False)
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TargetForm(forms.Form):
+    """A target with one milestone field per year of the document's term (``milestone_<year>``)."""
+
+    number = forms.CharField(label=_("Số thứ tự"), max_length=10, required=False)
+    name = forms.CharField(label=_("Tên chỉ tiêu"), max_length=300, required=False)
+    domain = forms.ChoiceField(label=_("Lĩnh vực"), choices=Domain.choices)
+    measure = forms.CharField(label=_("Đơn vị tính"), max_length=40, required=False)
+    baseline_year = forms.IntegerField(label=_("Năm gốc"), required=False, min_value=1930, max_value=2200)
+    baseline_value = VNDecimalField(label=_("Giá trị năm gốc"), required=False)
+    target_value = VNDecimalField(label=_("Mục tiêu cuối nhiệm kỳ"), required=False)
+    direction = forms.ChoiceField(label=_("Chiều đánh giá"), choices=Direction.choices)
+    aggregation = forms.ChoiceField(label=_("Cách tổng hợp lên cấp trên"), choices=Aggregation.choices,
+                                    initial=Aggregation.NONE)
+    weight_name = forms.CharField(label=_("Trọng số"), max_length=80, required=False,
+                                  help_text=_("Cho bình quân gia quyền, ví dụ: dân số."))
+    numerator_name = forms.CharField(label=_("Tử số"), max_length=120, required=False)
+    denominator_name = forms.CharField(label=_("Mẫu số"), max_length=120, required=False)
+    threshold = VNDecimalField(label=_("Ngưỡng đạt"), required=False)
+    criteria_total = forms.IntegerField(label=_("Tổng số tiêu chí"), required=False, min_value=1, max_value=1000,
+                                        help_text=_("Cho chỉ tiêu dạng bộ tiêu chí, ví dụ 19 tiêu chí nông thôn mới."))
+
+    FIELDS = ["number", "name", "domain", "measure", "baseline_year", "baseline_value", "target_value",
+              "direction", "aggregation", "weight_name", "numerator_name", "denominator_name", "threshold",
+              "criteria_total"]
+
+    def __init__(self, *args, years=(), target: Target | None = None, **kwargs):
+        if target is not None and "initial" not in kwargs:
+            initial = {name: getattr(target, name) for name in self.FIELDS}
+            initial.update({f"milestone_{m.year}": m.value for m in target.milestones.all()})
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.years = list(years)
+        for year in self.years:
+            self.fields[f"milestone_{year}"] = VNDecimalField(label=_("Mốc năm %(y)s") % {"y": year},
+                                                              required=False)
+
+    @property
+    def milestone_fields(self):
+        return [self[f"milestone_{year}"] for year in self.years]
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in self.FIELDS]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        values = {name: data.get(name) for name in self.FIELDS}
+        for name in ("number", "name", "measure", "weight_name", "numerator_name", "denominator_name"):
+            values[name] = values[name] or ""
+        return values
+
+    def milestones(self) -> dict:
+        return {year: self.cleaned_data[f"milestone_{year}"] for year in self.years
+                if self.cleaned_data.get(f"milestone_{year}") is not None}
+
+
+class AlignmentForm(forms.Form):
+    """Link up to a superior's target ("t<id>") or item ("i<id>")."""
+
+    destination = forms.CharField(label=_("Liên kết với (chỉ tiêu, nội dung của cấp trên)"),
+                                  widget=forms.Select)
+
+    def __init__(self, *args, targets=(), items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— Chọn —"))]
+        choices += [(f"t{t.pk}", f"{t.unit.name} · {t.document.symbol} · {_('Chỉ tiêu')} {t.number}: {t.name}")
+                    for t in targets]
+        choices += [(f"i{i.pk}", f"{i.document.unit.name} · {i.document.symbol} · {i.get_kind_display()} "
+                                 f"{i.number}: {i.title}") for i in items]
+        self.fields["destination"].widget.choices = choices
+
+    def clean_destination(self):
+        value = self.cleaned_data["destination"]
+        if len(value) < 2 or value[0] not in "ti" or not value[1:].isdigit():
+            raise forms.ValidationError(_("Chọn chỉ tiêu hoặc nội dung cần liên kết."))
+        return value[0], int(value[1:])
+
+
+class CopyDownForm(forms.Form):
+    destination = forms.ModelChoiceField(label=_("Sao chép vào văn bản"), queryset=None,
+                                         empty_label=_("— Chọn văn bản của đơn vị mình —"))
+    sources = forms.ModelMultipleChoiceField(label=_("Các chỉ tiêu sao chép"), queryset=None,
+                                             widget=forms.CheckboxSelectMultiple,
+                                             error_messages={"required": _("Chọn ít nhất một chỉ tiêu.")})
+
+    def __init__(self, *args, destinations, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].queryset = destinations
+        self.fields["destination"].label_from_instance = lambda d: f"{d.symbol} — {d.unit.name}: {d.title}"
+        self.fields["sources"].queryset = sources
+        self.fields["sources"].label_from_instance = lambda t: f"{t.number}. {t.name}"
