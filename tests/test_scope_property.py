@@ -217,7 +217,7 @@ SETTINGS = {
 # ------------------------------------------------------------------ selector level
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=30, **SETTINGS)
 @given(spec=worlds_spec())
 def test_selectors_agree_with_oracle(db, demo, spec):
     def check():
@@ -278,8 +278,8 @@ def _request_all_methods(client: Client, url: str, is_api: bool):
             yield method.upper(), getattr(client, method)(url, WRITE_FORM, content_type="application/json")
 
 
-@settings(max_examples=12, **SETTINGS)
-@given(spec=worlds_spec(max_units=6, users=2), picks=st.lists(st.integers(0, 5), min_size=1, max_size=3))
+@settings(max_examples=8, **SETTINGS)
+@given(spec=worlds_spec(max_units=6, users=2), picks=st.lists(st.integers(0, 5), min_size=1, max_size=2))
 def test_http_respects_scope(db, demo, spec, picks):
     urls = unit_urls()
 
@@ -334,6 +334,8 @@ def test_demo_xa_gets_404_for_demo_xa2_commune(client, demo):
 
 
 def test_demo_xa_gets_404_through_bearer_token(client, demo):
+    demo.xa.set_password("nghiquyet-demo")  # the seeded hash is of the default hasher; tests use a fast one
+    demo.xa.save()
     token = client.post("/api/v1/auth/token", {"username": "demo-xa", "password": "nghiquyet-demo"},
                         content_type="application/json").json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
