@@ -52,7 +52,10 @@ def target(document: Document, *, milestones=None, **overrides) -> Target:
 
 
 def people(unit: Unit, n: int = 3) -> list[Person]:
+    """``n`` people of the unit, padded with people of its parent (a branch has one or two)."""
     found = list(Person.objects.filter(unit=unit).order_by("id")[:n])
+    if len(found) < n and unit.parent_id:
+        found += list(Person.objects.filter(unit_id=unit.parent_id).order_by("id")[:n - len(found)])
     assert len(found) >= n, f"the demo unit {unit} has fewer than {n} people"
     return found
 
