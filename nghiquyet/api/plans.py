@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -248,7 +248,7 @@ def term_create(request, payload: TermIn):
                                                     held_to=payload.congress.held_to)
             except ValidationError as exc:
                 raise _rekey(exc, "congress") from None
-    return 201, _term_get(user, term.pk)
+    return Status(201, _term_get(user, term.pk))
 
 
 @router.post("/terms/{term_id}/congress", response={201: CongressOut, **WRITE_ERRORS}, tags=["terms"],
@@ -258,7 +258,7 @@ def congress_create(request, term_id: int, payload: CongressIn):
     term = _term_get(user, term_id)
     congress = resolution_services.congress_create(actor=user, term=term, ordinal=payload.ordinal,
                                                    held_from=payload.held_from, held_to=payload.held_to)
-    return 201, congress
+    return Status(201, congress)
 
 
 # ------------------------------------------------------------------ resolutions (documents)
@@ -318,7 +318,7 @@ def resolution_create(request, payload: DocumentIn):
         actor=user, unit=unit, symbol=payload.symbol, issued_on=payload.issued_on, title=payload.title, term=term,
         full_text=payload.full_text, is_congress_resolution=payload.is_congress_resolution, implements=implements,
     )
-    return 201, _document_out(user, document.pk)
+    return Status(201, _document_out(user, document.pk))
 
 
 @router.patch("/resolutions/{document_id}", response={200: DocumentDetailOut, **WRITE_ERRORS}, tags=["resolutions"],
@@ -346,7 +346,7 @@ def resolution_item_create(request, document_id: int, payload: ItemIn):
     document = resolution_selectors.document_get(user, document_id)
     item = resolution_services.item_create(actor=user, document=document, kind=payload.kind, number=payload.number,
                                            title=payload.title, description=payload.description)
-    return 201, item
+    return Status(201, item)
 
 
 @router.post("/resolutions/{document_id}/copy-targets", response={201: list[TargetOut], **WRITE_ERRORS},
@@ -360,7 +360,8 @@ def resolution_copy_targets(request, document_id: int, payload: CopyTargetsIn):
     sources = _body_refs(resolution_selectors.targets_visible(user), payload.sources, "sources", errors)
     errors.raise_if_any()
     copies = resolution_services.targets_copy_down(actor=user, document=document, sources=sources)
-    return 201, list(resolution_selectors.targets_visible(user).filter(pk__in=[c.pk for c in copies]).order_by("id"))
+    copied = resolution_selectors.targets_visible(user).filter(pk__in=[c.pk for c in copies]).order_by("id")
+    return Status(201, list(copied))
 
 
 # ------------------------------------------------------------------ targets
@@ -446,7 +447,7 @@ def target_create(request, payload: TargetIn):
     errors.raise_if_any()
     target = resolution_services.target_create(actor=user, document=document, milestones=milestones or None,
                                                **values)
-    return 201, _target_out(user, target.pk)
+    return Status(201, _target_out(user, target.pk))
 
 
 @router.patch("/targets/{target_id}", response={200: TargetDetailOut, **WRITE_ERRORS}, tags=["targets"],
@@ -482,7 +483,7 @@ def target_link_create(request, target_id: int, payload: LinkIn):
     destination = _link_destination(user, payload, errors)
     errors.raise_if_any()
     resolution_services.alignment_create(actor=user, source=target, destination=destination)
-    return 201, _target_out(user, target.pk)
+    return Status(201, _target_out(user, target.pk))
 
 
 # ------------------------------------------------------------------ programs
@@ -529,7 +530,7 @@ def program_create(request, payload: ProgramIn):
     errors.raise_if_any()
     program = program_services.program_create(actor=user, unit=unit, resolution=resolution, title=payload.title,
                                               issued_on=payload.issued_on, symbol=payload.symbol)
-    return 201, _program_out(user, program.pk)
+    return Status(201, _program_out(user, program.pk))
 
 
 @router.patch("/programs/{program_id}", response={200: ProgramDetailOut, **WRITE_ERRORS}, tags=["programs"],
@@ -626,7 +627,7 @@ def task_create(request, payload: TaskIn):
     coordinating = _task_refs(user, program, values, errors)
     errors.raise_if_any()
     task = program_services.task_create(actor=user, program=program, coordinating=coordinating or [], **values)
-    return 201, _task_out(user, task.pk)
+    return Status(201, _task_out(user, task.pk))
 
 
 @router.patch("/tasks/{task_id}", response={200: TaskDetailOut, **WRITE_ERRORS}, tags=["tasks"],
@@ -650,7 +651,7 @@ def task_progress_create(request, task_id: int, payload: ProgressIn):
     task = program_selectors.task_get(user, task_id)
     program_services.task_progress_add(actor=user, task=task, on=payload.on, note=payload.note,
                                        percent=payload.percent)
-    return 201, _task_out(user, task.pk)
+    return Status(201, _task_out(user, task.pk))
 
 
 @router.post("/tasks/{task_id}/links", response={201: TaskDetailOut, **WRITE_ERRORS}, tags=["tasks"],
@@ -662,7 +663,7 @@ def task_link_create(request, task_id: int, payload: LinkIn):
     destination = _link_destination(user, payload, errors)
     errors.raise_if_any()
     resolution_services.alignment_create(actor=user, source=task, destination=destination)
-    return 201, _task_out(user, task.pk)
+    return Status(201, _task_out(user, task.pk))
 
 
 # ------------------------------------------------------------------ coverage
