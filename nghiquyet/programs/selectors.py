@@ -93,20 +93,24 @@ def task_counts(tasks: QuerySet[Task]) -> dict[str, int]:
 # ------------------------------------------------------------------ for the pages
 
 def program_people(user, program: ActionProgram):
-    """People of the program's unit subtree (who may direct, own or advise its tasks), in the user's scope."""
-    from nghiquyet.accounts.models import Person
+    """People of the program's unit subtree (who may direct, own or advise its tasks), in the user's scope.
 
-    people = Person.objects.filter(unit__path__under=program.unit.path).select_related("unit")
-    return scope_filter(people, user).order_by("unit__path", "id")
+    Current units only: people of merged-away predecessors are history and never get new tasks."""
+    from nghiquyet.accounts.models import Person
+    from nghiquyet.accounts.scope import unit_scope_q
+
+    return (Person.objects.filter(unit__path__under=program.unit.path)
+            .filter(unit_scope_q(user, prefix="unit__", with_history=False))
+            .select_related("unit").order_by("unit__path", "id"))
 
 
 def program_bodies(user, program: ActionProgram):
     """Bodies that may coordinate tasks: government, Fatherland Front, mass organizations of the unit."""
-    from nghiquyet.accounts.scope import units_visible
-    from nghiquyet.org.models import UnitKind
+    from nghiquyet.accounts.scope import unit_scope_q
+    from nghiquyet.org.models import Unit, UnitKind
 
-    return units_visible(user).filter(path__under=program.unit.path, valid_to__isnull=True,
-                                      kind__in=UnitKind.implementing_kinds()).order_by("path")
+    return Unit.objects.filter(unit_scope_q(user, with_history=False), path__under=program.unit.path,
+                               valid_to__isnull=True, kind__in=UnitKind.implementing_kinds()).order_by("path")
 
 
 def program_tasks(user, program: ActionProgram, *, status: str = "") -> QuerySet[Task]:

@@ -182,8 +182,12 @@ def terms_changeable(user) -> QuerySet[Term]:
 
 
 def documents_above(user, unit: Unit) -> QuerySet[Document]:
-    """Documents issued by ``unit``'s ancestors (what a new document of ``unit`` may implement)."""
-    return documents_visible(user).filter(unit_id__in=unit.ancestor_ids)
+    """Documents issued by ``unit``'s ancestors or the Central Committee (what a new document of ``unit``
+    may implement)."""
+    from django.db.models import Q
+
+    return documents_visible(user).filter(Q(unit_id__in=unit.ancestor_ids) | Q(unit__kind=UnitKind.CENTRAL)) \
+        .exclude(unit=unit)
 
 
 def copy_down_destinations(user, document: Document) -> QuerySet[Document]:
@@ -202,12 +206,21 @@ def documents_implementing(user, document: Document) -> QuerySet[Document]:
 
 
 def alignment_destinations(user, unit: Unit) -> dict[str, QuerySet]:
-    """Targets and items of ``unit``'s ancestors: where its objects may link up to."""
-    ancestors = unit.ancestor_ids
+    """Targets and items ``unit``'s objects may link up to: its ancestors', the Central Committee's and those
+    of thematic resolutions its line has adopted (declared in ``Document.implements``)."""
+    from django.db.models import Q
+
+    chain = [unit.pk, *unit.ancestor_ids]
+    adopted = Document.implements.through.objects.filter(from_document__unit_id__in=chain) \
+        .values("to_document_id")
+    above = Q(unit_id__in=unit.ancestor_ids) | Q(unit__kind=UnitKind.CENTRAL) | Q(document_id__in=adopted)
+    item_above = (Q(document__unit_id__in=unit.ancestor_ids) | Q(document__unit__kind=UnitKind.CENTRAL)
+                  | Q(document_id__in=adopted))
     return {
-        "targets": targets_visible(user).filter(unit_id__in=ancestors).order_by("unit__path", "document_id", "id"),
-        "items": items_visible(user).filter(document__unit_id__in=ancestors).select_related("document__unit")
-        .order_by("document__unit__path", "document_id", "kind", "id"),
+        "targets": targets_visible(user).filter(above).exclude(unit=unit)
+        .order_by("unit__path", "document_id", "id"),
+        "items": items_visible(user).filter(item_above).exclude(document__unit=unit)
+        .select_related("document__unit").order_by("document__unit__path", "document_id", "kind", "id"),
     }
 
 

@@ -1,0 +1,231 @@
+"""Action program page (the task table), task page, program creation and my tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from nghiquyet.accounts.models import Person
+from nghiquyet.programs.models import ActionProgram, Task, TaskEvidence, TaskUpdate
+from nghiquyet.programs.services import task_create
+
+from .conftest import TODAY
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _row(html: str, text: str) -> str:
+    rows = [r for r in re.findall(r"<tr\b.*?</tr>", html, flags=re.S) if text in r]
+    assert rows, f"no row with {text!r}"
+    return rows[0]
+
+
+def _task_post(plans, **overrides) -> dict:
+    people = plans.people
+    data = {
+        "title": "Xây dựng mô hình dân vận khéo", "directing": people["directing"].pk,
+        "responsible": people["responsible"].pk, "advisor": people["advisor"].pk,
+        "start_date": "2026-01-05", "due_date": "2027-06-30", "deliverable": "Báo cáo mô hình",
+        "authority": "Ban Thường vụ Đảng ủy",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_program_page_renders_the_task_table_and_the_add_form(client, demo, plans):
+    client.force_login(demo.xa)
+    html = _html(client.get(f"/chuong-trinh/{plans.program.pk}/"))
+    row = _row(html, "Tổ chức học tập, quán triệt nghị quyết")
+    assert plans.people["directing"].full_name in row and plans.people["responsible"].full_name in row
+    assert "31/12/2030" in row and "Báo cáo kết quả" in row
+    assert "Thêm nhiệm vụ" in html
+    for label in ["Nhiệm vụ", "Ủy viên Ban Thường vụ chỉ đạo", "Cấp ủy viên phụ trách", "Cán bộ, công chức tham mưu",
+                  "Cơ quan phối hợp", "Ngày bắt đầu", "Thời hạn hoàn thành", "Sản phẩm", "Thẩm quyền phê duyệt"]:
+        assert re.search(rf'<label for="id_new_\w+">{re.escape(label)}</label>', html), label
+
+
+def test_add_task_with_all_clears_and_the_responsible_person_sees_it(client, demo, plans):
+    client.force_login(demo.xa)
+    bodies = list(demo.commune.children.filter(kind="fatherland_front")[:1])
+    response = client.post(f"/chuong-trinh/{plans.program.pk}/",
+                           _task_post(plans, responsible=plans.people["advisor"].pk,
+                                      coordinating=[b.pk for b in bodies]))
+    assert response.status_code == 302
+    task = Task.objects.get(program=plans.program, title="Xây dựng mô hình dân vận khéo")
+    assert list(task.coordinating.all()) == bodies
+    assert task.responsible.user == demo.xa
+    html = _html(client.get("/chuong-trinh/viec-cua-toi/"))
+    assert "Xây dựng mô hình dân vận khéo" in html and "Phụ trách" in _row(html, "Xây dựng mô hình dân vận khéo")
+
+
+def test_a_task_missing_a_clear_is_refused_naming_it_and_nothing_is_saved(client, demo, plans):
+    client.force_login(demo.xa)
+    before = Task.objects.count()
+    for missing, message in [("deliverable", "rõ sản phẩm"), ("responsible", "rõ người"),
+                             ("due_date", "rõ thời gian"), ("authority", "rõ thẩm quyền"),
+                             ("advisor", "rõ trách nhiệm")]:
+        response = client.post(f"/chuong-trinh/{plans.program.pk}/", _task_post(plans, **{missing: None}))
+        assert response.status_code == 200
+        html = _html(response)
+        assert message in html, missing
+        assert 'value="Báo cáo mô hình"' in html or missing == "deliverable"  # the typed values are kept
+    response = client.post(f"/chuong-trinh/{plans.program.pk}/", _task_post(plans, due_date="2025-12-31"))
+    assert "Thời hạn hoàn thành không được trước ngày bắt đầu." in _html(response)
+    response = client.post(f"/chuong-trinh/{plans.program.pk}/", _task_post(plans, due_date="31/02/2026"))
+    assert "Nhập một ngày hợp lệ" in _html(response) or "ngày" in _html(response)
+    assert Task.objects.count() == before
+
+
+def test_people_outside_the_programs_unit_are_not_offered(client, demo, plans):
+    client.force_login(demo.xa)
+    stranger = Person.objects.filter(unit=demo.commune2).first()
+    response = client.post(f"/chuong-trinh/{plans.program.pk}/", _task_post(plans, responsible=stranger.pk))
+    assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in _html(response)
+    assert stranger.full_name not in _html(client.get(f"/chuong-trinh/{plans.program.pk}/"))
+
+
+def test_status_filter_and_overdue_highlight(client, demo, plans):
+    client.force_login(demo.xa)
+    task_create(actor=None, program=plans.program, title="Việc đã quá hạn", start_date=TODAY - dt.timedelta(60),
+                due_date=TODAY - dt.timedelta(5), deliverable="Tờ trình", authority="Đảng ủy", **plans.people)
+    html = _html(client.get(f"/chuong-trinh/{plans.program.pk}/"))
+    assert "overdue" in _row(html, "Việc đã quá hạn") and "Quá hạn" in _row(html, "Việc đã quá hạn")
+    assert "overdue" not in _row(html, "Tổ chức học tập")
+    html = _html(client.get(f"/chuong-trinh/{plans.program.pk}/", {"trang-thai": "overdue"}))
+    assert "Việc đã quá hạn" in html and "Tổ chức học tập" not in html
+    html = _html(client.get(f"/chuong-trinh/{plans.program.pk}/", {"trang-thai": "not_started"}))
+    assert "Việc đã quá hạn" not in html and "Tổ chức học tập" in html
+
+
+def test_htmx_row_edit(client, demo, plans):
+    client.force_login(demo.xa)
+    url = f"/chuong-trinh/nhiem-vu/{plans.task.pk}/sua/"
+    html = _html(client.get(url, HTTP_HX_REQUEST="true"))
+    assert html.lstrip().startswith("<tr") and 'hx-post="' + url + '"' in html
+    data = _task_post(plans, title="Học tập nghị quyết (đã sửa)", status="in_progress")
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert _html(response).lstrip().startswith("<tr") and "Học tập nghị quyết (đã sửa)" in _html(response)
+    task = Task.objects.get(pk=plans.task.pk)
+    assert task.title == "Học tập nghị quyết (đã sửa)" and task.status == "in_progress"
+    # A missing clear keeps the row in edit mode with the message; nothing changes.
+    response = client.post(url, {**data, "deliverable": "", "title": "Không lưu"}, HTTP_HX_REQUEST="true")
+    assert "rõ sản phẩm" in _html(response) and "<form" in _html(response)
+    assert Task.objects.get(pk=plans.task.pk).title == "Học tập nghị quyết (đã sửa)"
+    # Cancel brings back the plain row.
+    assert "Sửa" in _html(client.get(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/dong/", HTTP_HX_REQUEST="true"))
+    # Without htmx the edit saves and goes back to the program.
+    response = client.post(url, {**data, "title": "Sửa không cần htmx"})
+    assert response.status_code == 302 and response["Location"] == f"/chuong-trinh/{plans.program.pk}/"
+
+
+def test_progress_update_with_evidence(client, demo, plans, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(demo.xa)
+    url = f"/chuong-trinh/nhiem-vu/{plans.task.pk}/"
+    html = _html(client.get(url))
+    assert "Cập nhật tiến độ" in html and 'enctype="multipart/form-data"' in html
+    response = client.post(f"{url}tien-do/", {"on": "", "percent": "150", "note": ""})
+    assert response.status_code == 200 and TaskUpdate.objects.filter(task=plans.task).count() == 0
+    assert "100" in _html(response)
+    evidence = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = client.post(f"{url}tien-do/", {"on": TODAY.isoformat(), "percent": "40",
+                                              "note": "Đã tổ chức hội nghị quán triệt", "evidence": evidence})
+    assert response.status_code == 302
+    update = TaskUpdate.objects.get(task=plans.task)
+    assert update.percent == 40 and TaskEvidence.objects.filter(update=update).count() == 1
+    task = Task.objects.get(pk=plans.task.pk)
+    assert task.percent == 40 and task.status == "in_progress"
+    html = _html(client.get(url))
+    assert "Đã tổ chức hội nghị quán triệt" in html and "bien-ban" in html
+    response = client.post(f"{url}tien-do/", {"on": TODAY.isoformat(), "percent": "50", "note": ""})
+    assert "Nhập nội dung tiến độ." in _html(response)
+
+
+def test_out_of_scope_programs_and_tasks_are_not_found(client, demo, plans):
+    client.force_login(demo.xa2)
+    for url in [f"/chuong-trinh/{plans.program.pk}/", f"/chuong-trinh/nhiem-vu/{plans.task.pk}/",
+                f"/chuong-trinh/nhiem-vu/{plans.task.pk}/sua/", f"/chuong-trinh/nhiem-vu/{plans.task.pk}/dong/"]:
+        assert client.get(url).status_code == 404, url
+    task_url = f"/chuong-trinh/nhiem-vu/{plans.task.pk}/"
+    for url in [f"/chuong-trinh/{plans.program.pk}/", f"{task_url}sua/", f"{task_url}tien-do/", f"{task_url}lien-ket/"]:
+        assert client.post(url, _task_post(plans)).status_code == 404, url
+    assert client.get("/chuong-trinh/99999/").status_code == 404
+    # demo-xa reads the province's program, but never its tasks.
+    client.force_login(demo.xa)
+    html = _html(client.get(f"/chuong-trinh/{plans.province_program.pk}/"))
+    assert "Nhiệm vụ của tỉnh" not in html and "Thêm nhiệm vụ" not in html and "chỉ xem" in html
+    for url in [f"/chuong-trinh/nhiem-vu/{plans.province_task.pk}/",
+                f"/chuong-trinh/nhiem-vu/{plans.province_task.pk}/sua/"]:
+        assert client.get(url).status_code == 404, url
+    before = Task.objects.count()
+    assert client.post(f"/chuong-trinh/{plans.province_program.pk}/", _task_post(plans)).status_code in (403, 200)
+    assert Task.objects.count() == before
+
+
+def test_create_program_for_a_resolution(client, demo, plans):
+    client.force_login(demo.xa)
+    url = f"/chuong-trinh/tao/?nghi-quyet={plans.province_doc.pk}"
+    html = _html(client.get(url))
+    assert demo.commune.name in html
+    before = ActionProgram.objects.count()
+    response = client.post(url, {"nghi-quyet": plans.province_doc.pk, "unit": demo.commune.pk, "title": "",
+                                 "symbol": "3/CTr", "issued_on": "2025-12-01"})
+    assert response.status_code == 200
+    html = _html(response)
+    assert "Nhập tên chương trình." in html and "không đúng dạng" in html
+    assert ActionProgram.objects.count() == before
+    response = client.post(url, {"nghi-quyet": plans.province_doc.pk, "unit": demo.commune.pk,
+                                 "title": "Chương trình thực hiện nghị quyết của tỉnh", "symbol": "03-CTr/ĐU",
+                                 "issued_on": "2025-12-01"})
+    program = ActionProgram.objects.get(title="Chương trình thực hiện nghị quyết của tỉnh")
+    assert response.status_code == 302 and response["Location"] == f"/chuong-trinh/{program.pk}/"
+    assert program.unit == demo.commune and program.resolution == plans.province_doc
+    # A sibling commune cannot make a program for demo-xa's resolution.
+    client.force_login(demo.xa2)
+    assert client.get(f"/chuong-trinh/tao/?nghi-quyet={plans.commune_doc.pk}").status_code == 404
+
+
+def test_my_tasks_lists_what_the_person_directs_owns_or_advises(client, demo, plans):
+    client.force_login(demo.xa)  # demo-xa's Person advises plans.task
+    html = _html(client.get("/chuong-trinh/viec-cua-toi/"))
+    assert "Tham mưu" in _row(html, "Tổ chức học tập, quán triệt nghị quyết")
+    assert "Nhiệm vụ của tỉnh" not in html
+    html = _html(client.get("/chuong-trinh/viec-cua-toi/", {"trang-thai": "done"}))
+    assert "Tổ chức học tập, quán triệt nghị quyết" not in html
+    client.force_login(demo.xa2)
+    assert "Tổ chức học tập, quán triệt nghị quyết" not in _html(client.get("/chuong-trinh/viec-cua-toi/"))
+
+
+def _more_tasks(plans, n: int) -> None:
+    for i in range(n):
+        task_create(actor=None, program=plans.program, title=f"Nhiệm vụ thêm {i}", start_date=dt.date(2026, 1, 1),
+                    due_date=dt.date(2026, 12, 31), deliverable="Báo cáo", authority="Đảng ủy", **plans.people)
+
+
+def test_program_page_query_count_is_pinned(client, demo, plans, django_assert_num_queries):
+    client.force_login(demo.xa)
+    url = f"/chuong-trinh/{plans.program.pk}/"
+    client.get(url)
+    # session, user, roles, program, predecessors (2 for the program, 2 for the tasks), count, tasks,
+    # coordinating, people x3 (one per select), bodies, nav person
+    with django_assert_num_queries(16) as ctx:
+        assert client.get(url).status_code == 200
+    _more_tasks(plans, 6)
+    with django_assert_num_queries(len(ctx)):
+        assert client.get(url).status_code == 200
+
+
+def test_my_tasks_query_count_is_pinned(client, demo, plans, django_assert_num_queries):
+    client.force_login(demo.xa)
+    client.get("/chuong-trinh/viec-cua-toi/")
+    # session, user, count, page rows, nav person
+    with django_assert_num_queries(5) as ctx:
+        assert client.get("/chuong-trinh/viec-cua-toi/").status_code == 200
+    _more_tasks(plans, 6)
+    with django_assert_num_queries(len(ctx)):
+        assert client.get("/chuong-trinh/viec-cua-toi/").status_code == 200
