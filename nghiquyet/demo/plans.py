@@ -70,7 +70,7 @@ PARTIAL = {                                                  # resolutions that 
     "Kim Tân": ["8", "14", "19"],
     "Ngọc Sơn": ["12", "17"],
 }
-ALWAYS_ADJUSTED = {"1", "2", "3", "6", "7", "18"}           # a commune's own numbers, not the province's
+ALWAYS_ADJUSTED = {"1", "2", "3", "6", "7", "17", "18"}           # a commune's own numbers, not the province's
 MOVED_ORDINALS = {"Đông Thanh": "XXIV", "Đông Minh": "XXV", "Đông Khê": "XXIII"}
 
 
@@ -525,7 +525,8 @@ def _local_values(spec: TargetSpec, rng: random.Random, unit: Unit, mountainous:
         baseline = draw(lo, hi)
         target = (baseline * Decimal("0.3")).quantize(scale)
     elif kind == "times":
-        lo, hi = (low * 2, high * 2) if ward else (low, high)
+        # wards: higher incomes (+25 million), budget revenue about twice a rural commune's
+        lo, hi = ((low + 25, high + 25) if places == 0 else (low * 2, high * 2)) if ward else (low, high)
         baseline = draw(lo, hi)
         target = (baseline * int(args[0]) / 100).quantize(scale)
     elif kind == "plus":
