@@ -357,3 +357,101 @@ def test_demo_tinh_sees_both_communes(client, demo):
 def test_combinations_cover_every_unit_url():
     """Guard against an empty enumeration making the property test vacuous."""
     assert len(list(itertools.islice(unit_urls(), 5))) == 5
+
+
+# ------------------------------------------------------------------ API operations naming a unit in the query or body
+
+
+UNIT_FIELD_NAMES = {"unit", "unit_id", "parent"}
+
+
+def _api_schema(client) -> dict:
+    return client.get("/api/v1/openapi.json").json()
+
+
+def _api_unit_queries(schema: dict) -> list[tuple[str, str]]:
+    """(path, query parameter) of every GET operation without path parameters that filters by a unit."""
+    found = []
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if get is None or "{" in path:
+            continue
+        for param in get.get("parameters", []):
+            if param["in"] == "query" and param["name"] in UNIT_FIELD_NAMES:
+                found.append((path, param["name"]))
+    return found
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _sample(prop: dict) -> object:
+    for option in prop.get("anyOf", []):
+        if option.get("type") != "null":
+            return _sample(option)
+    kind = prop.get("type")
+    if kind == "integer":
+        return 1
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return []
+    if prop.get("format") == "date":
+        return "2025-08-01"
+    return "Thử phạm vi"
+
+
+def _api_unit_writes(schema: dict) -> list[tuple[str, dict, str]]:
+    """(path, body schema, unit field) of every POST without path parameters whose body names a unit."""
+    found = []
+    for path, operations in schema["paths"].items():
+        post = operations.get("post")
+        if post is None or "{" in path or "requestBody" not in post:
+            continue
+        body = _resolve(schema, post["requestBody"]["content"]["application/json"]["schema"])
+        for name in UNIT_FIELD_NAMES & set(body.get("properties", {})):
+            found.append((path, body, name))
+    return found
+
+
+def test_api_unit_query_parameters_respect_scope(client, demo):
+    """An out-of-scope unit in a filter reveals nothing: the answer is the one for an id that does not exist
+    (the base endpoints answer 404; list filters that also accept units above, read only, answer an empty
+    page), and never 500."""
+    client.force_login(demo.xa)
+    queries = _api_unit_queries(_api_schema(client))
+    strict = {("/api/v1/units", "parent"), ("/api/v1/audit", "unit")}
+    assert strict <= set(queries)
+    for path, param in queries:
+        outside = client.get(path, {param: demo.commune2.pk})
+        missing = client.get(path, {param: 10**9})
+        assert outside.status_code == missing.status_code, (path, param)
+        assert outside.json() == missing.json(), (path, param)
+        if (path, param) in strict or outside.status_code != 200:
+            assert outside.status_code == 404, (path, param, outside.status_code)
+            assert outside.json()["detail"]
+        else:
+            assert outside.json()["count"] == 0
+        inside = client.get(path, {param: demo.commune.pk})
+        assert inside.status_code == 200, (path, param, inside.status_code)
+
+
+def test_api_writes_naming_an_out_of_scope_unit_change_nothing(client, demo):
+    client.force_login(demo.xa)
+    schema = _api_schema(client)
+    writes = _api_unit_writes(schema)
+    before = _fingerprint()
+    for path, body_schema, field in writes:
+        body = {name: _sample(prop) for name, prop in body_schema["properties"].items()
+                if name in body_schema.get("required", [])}
+        body[field] = demo.commune2.pk
+        response = client.post(path, body, content_type="application/json")
+        # 404 when the unit is checked first; 422 when the body is refused before the unit is looked at.
+        assert response.status_code in (404, 422), (path, response.status_code, response.content[:200])
+        assert response.json()["detail"]
+    assert _fingerprint() == before
