@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nghiquyet.accounts.models import RoleAssignment
 from nghiquyet.accounts.roles import Role
@@ -563,3 +565,29 @@ def test_as_of_rows_outside_scope_are_pruned_with_their_subtree():
     assert [r["unit_id"] for r in _prune(rows, {1, 2, 3, 5, 6, 7})] == [1, 2, 3, 7]
     assert [r["unit_id"] for r in _prune(rows, {1, 4, 5, 6})] == [1, 4, 5, 6]
     assert _prune(rows, set()) == []
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=40), st.data())
+def test_pruning_keeps_exactly_the_rows_whose_whole_chain_is_visible(parents_raw, data):
+    """Random trees and visible sets: a row is shown iff it and every ancestor above it are visible."""
+    from nghiquyet.org.selectors import TreeNode
+    from nghiquyet.org.views import _flatten, _prune
+
+    parents = [None] + [raw % (i + 1) for i, raw in enumerate(parents_raw)]  # node i + 1 hangs under 0..i
+    nodes = [TreeNode(unit_id=i, name=str(i), parent_id=p) for i, p in enumerate(parents)]
+    for node in nodes[1:]:
+        nodes[node.parent_id].children.append(node)
+    visible = data.draw(st.sets(st.sampled_from(range(len(nodes)))))
+    rows, cut = _flatten(nodes[0], limit=1000)
+    assert not cut and len(rows) == len(nodes)
+
+    def chain_visible(i):
+        while i is not None:
+            if i not in visible:
+                return False
+            i = parents[i]
+        return True
+
+    kept = [row["unit_id"] for row in _prune(rows, visible)]
+    assert kept == [row["unit_id"] for row in rows if chain_visible(row["unit_id"])]
+    assert len(_flatten(nodes[0], limit=3)[0]) == min(3, len(nodes))
