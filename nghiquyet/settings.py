@@ -119,6 +119,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # project-wide CSS/JS (nghiquyet is not an app itself)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
