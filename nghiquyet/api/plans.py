@@ -23,7 +23,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from nghiquyet.accounts.models import Person
-from nghiquyet.accounts.scope import can_see_unit, unit_get_visible
+from nghiquyet.accounts.scope import can_see_unit, scope_filter, unit_get_visible
 from nghiquyet.api.plans_schemas import (
     CongressIn,
     CongressOut,
@@ -37,6 +37,7 @@ from nghiquyet.api.plans_schemas import (
     DomainIn,
     ItemIn,
     ItemOut,
+    ItemPatch,
     LinkIn,
     ProgramDetailOut,
     ProgramIn,
@@ -347,6 +348,21 @@ def resolution_item_create(request, document_id: int, payload: ItemIn):
     item = resolution_services.item_create(actor=user, document=document, kind=payload.kind, number=payload.number,
                                            title=payload.title, description=payload.description)
     return Status(201, item)
+
+
+@router.patch("/resolutions/{document_id}/items/{item_id}", response={200: ItemOut, **WRITE_ERRORS},
+              tags=["resolutions"], summary="Sửa mục tiêu, chương trình trọng tâm hoặc khâu đột phá")
+def resolution_item_update(request, document_id: int, item_id: int, payload: ItemPatch):
+    user = request.auth
+    document = resolution_selectors.document_get(user, document_id)
+    item = resolution_selectors.items_visible(user).filter(document=document, pk=item_id).first()
+    if item is None:
+        raise Http404(_("Không tìm thấy nội dung."))
+    errors = _Errors()
+    values = payload.dict(exclude_unset=True)
+    _no_nulls(values, ("kind", "number", "title", "description"), errors)
+    errors.raise_if_any()
+    return resolution_services.item_update(actor=user, item=item, **values)
 
 
 @router.post("/resolutions/{document_id}/copy-targets", response={201: list[TargetOut], **WRITE_ERRORS},
@@ -664,6 +680,17 @@ def task_link_create(request, task_id: int, payload: LinkIn):
     errors.raise_if_any()
     resolution_services.alignment_create(actor=user, source=task, destination=destination)
     return Status(201, _task_out(user, task.pk))
+
+
+@router.delete("/links/{link_id}", response={204: None, **WRITE_ERRORS}, tags=["targets"],
+               summary="Bỏ một liên kết lên cấp trên (của chỉ tiêu, nội dung hoặc nhiệm vụ)")
+def link_delete(request, link_id: int):
+    user = request.auth
+    link = scope_filter(Alignment.objects.all(), user, unit_field="from_unit").filter(pk=link_id).first()
+    if link is None:
+        raise Http404(_("Không tìm thấy liên kết."))
+    resolution_services.alignment_delete(actor=user, alignment=link)
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ coverage

@@ -274,6 +274,15 @@ class ItemIn(Schema):
     description: str = ""
 
 
+class ItemPatch(Schema):
+    """Only the fields sent change."""
+
+    kind: ItemKindIn | None = None
+    number: str | None = Field(None, max_length=10)
+    title: str | None = Field(None, max_length=500)
+    description: str | None = None
+
+
 class CopyTargetsIn(Schema):
     sources: list[int] = Field(..., description="Chỉ tiêu của cấp trên cần sao chép (giữ liên kết lên)")
 

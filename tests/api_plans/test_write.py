@@ -308,3 +308,38 @@ def test_task_link_up(demo, plan, as_user):
     assert response.status_code == 201, response.content
     assert [(link["kind"], link["object_id"]) for link in response.json()["links_up"]] == [
         ("item", plan.province_item.pk)]
+
+
+def test_resolution_item_update(demo, plan, as_user):
+    from nghiquyet.resolutions.services import item_create
+
+    item = item_create(actor=demo.xa, document=plan.commune_doc, kind="objective", number="1", title="Mục tiêu")
+    api = as_user(demo.xa)
+    path = f"/resolutions/{plan.commune_doc.pk}/items/{item.pk}"
+    response = api.patch(path, {"title": "Mục tiêu tổng quát", "kind": "breakthrough"})
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Mục tiêu tổng quát" and response.json()["kind_label"] == "Khâu đột phá"
+    assert "title" in field_errors(api.patch(path, {"title": "  "}))
+    assert api.patch(f"/resolutions/{plan.province_doc.pk}/items/{item.pk}", {"title": "x"}).status_code == 404
+    assert as_user(demo.xa2).patch(path, {"title": "x"}).status_code == 404
+    province_path = f"/resolutions/{plan.province_doc.pk}/items/{plan.province_item.pk}"
+    assert as_user(demo.xa).patch(province_path, {"title": "x"}).status_code == 403
+
+
+def test_link_delete_uncovers_again(demo, plan, as_user):
+    api = as_user(demo.xa)
+    body = api.post(f"/targets/{plan.commune_target.pk}/links", {"target": plan.province_target.pk}).json()
+    link_id = body["links_up"][0]["id"]
+    coverage = f"/units/{demo.province.pk}/coverage"
+
+    def covered() -> bool:
+        rows = as_user(demo.tinh).get(coverage, resolution=plan.province_doc.pk).json()["rows"]
+        row = next(r for r in rows if r["target"]["id"] == plan.province_target.pk)
+        return demo.commune.pk in {u["id"] for u in row["covered"]}
+
+    assert covered()
+    assert as_user(demo.xa2).client.delete(f"/api/v1/links/{link_id}").status_code == 404
+    assert as_user(demo.chibo).client.delete(f"/api/v1/links/{link_id}").status_code == 404
+    assert as_user(demo.xa).client.delete(f"/api/v1/links/{link_id}").status_code == 204
+    assert not covered()
+    assert as_user(demo.xa).client.delete(f"/api/v1/links/{link_id}").status_code == 404
