@@ -229,3 +229,33 @@ def test_my_tasks_query_count_is_pinned(client, demo, plans, django_assert_num_q
     _more_tasks(plans, 6)
     with django_assert_num_queries(len(ctx)):
         assert client.get("/chuong-trinh/viec-cua-toi/").status_code == 200
+
+
+def test_other_program_pages_render(client, demo, plans):
+    client.force_login(demo.xa)
+    html = _html(client.get("/chuong-trinh/"))
+    assert "Chương trình hành động thử nghiệm" in html and "Chương trình hành động của Tỉnh ủy" in html
+    html = _html(client.get(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/sua/"))
+    assert "Sửa nhiệm vụ" in html and 'value="Báo cáo kết quả"' in html
+    html = _html(client.get(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/"))
+    assert "Liên kết lên cấp trên" in html and "Thu nhập bình quân đầu người" in html  # offered as a destination
+    client.force_login(demo.tinh)
+    html = _html(client.get(f"/chuong-trinh/{plans.program.pk}/"))
+    assert "Tổ chức học tập, quán triệt nghị quyết" in html  # the province sees its subtree's tasks
+    assert client.get(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/").status_code == 200
+
+
+def test_a_responsible_person_outside_the_office_reports_progress_but_cannot_edit(client, demo, plans):
+    """demo-chibo (a branch secretary) owns a commune task: sees it in my tasks, reports progress, no edit."""
+    from nghiquyet.programs.services import task_update
+
+    chibo_person = Person.objects.get(user=demo.chibo)
+    task_update(actor=None, task=plans.task, responsible=chibo_person)
+    client.force_login(demo.chibo)
+    assert "Tổ chức học tập, quán triệt nghị quyết" in _html(client.get("/chuong-trinh/viec-cua-toi/"))
+    html = _html(client.get(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/"))
+    assert "Cập nhật tiến độ" in html and "Sửa nhiệm vụ" not in html
+    response = client.post(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/tien-do/",
+                           {"on": TODAY.isoformat(), "percent": "20", "note": "Chi bộ đã họp quán triệt"})
+    assert response.status_code == 302
+    assert client.post(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/sua/", _task_post(plans)).status_code == 403
