@@ -133,7 +133,10 @@ def is_issued_above(user, unit: Unit) -> bool:
     """True for what an ancestor of the user's units issued: readable, never editable here."""
     from nghiquyet.accounts.scope import scope_of
 
-    return not scope_of(user).covers(unit.path)
+    scope = scope_of(user)
+    if scope.covers(unit.path):
+        return False
+    return any(g.path.startswith(unit.path) for g in scope.grants) or unit.kind == UnitKind.CENTRAL
 
 
 def documents_list(user, *, query: str = "", type_code: str = "", term_start: int | None = None,
