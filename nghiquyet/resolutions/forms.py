@@ -150,3 +150,17 @@ class CopyDownForm(forms.Form):
         self.fields["destination"].label_from_instance = lambda d: f"{d.symbol} — {d.unit.name}: {d.title}"
         self.fields["sources"].queryset = sources
         self.fields["sources"].label_from_instance = lambda t: f"{t.number}. {t.name}"
+
+
+class ItemLinkForm(AlignmentForm):
+    """Link one of a document's objectives, key programs or breakthroughs up to a superior's target or item."""
+
+    item = forms.ModelChoiceField(label=_("Nội dung của văn bản này"), queryset=None, empty_label=_("— Chọn —"))
+
+    field_order = ["item", "destination"]
+
+    def __init__(self, *args, own_items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = own_items
+        self.fields["item"].label_from_instance = lambda i: f"{i.get_kind_display()} {i.number}: {i.title}"
+        self.order_fields(self.field_order)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("them/", views.document_create_view, name="document_create"),
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/them-noi-dung/", views.item_add, name="item_add"),
+    path("<int:pk>/lien-ket-noi-dung/", views.item_link, name="item_link"),
     path("<int:pk>/them-chi-tieu/", views.target_add, name="target_add"),
     path("<int:pk>/sao-chep-chi-tieu/", views.copy_down, name="copy_down"),
     path("chi-tieu/<int:pk>/", views.target_detail, name="target_detail"),

@@ -21,6 +21,7 @@ from nghiquyet.resolutions.forms import (
     CopyDownForm,
     DocumentForm,
     ItemForm,
+    ItemLinkForm,
     TargetForm,
     apply_service_errors,
 )
@@ -106,11 +107,16 @@ def document_create_view(request):
     return render(request, "resolutions/document_form.html", {"form": form, "unit": unit})
 
 
-def _document_context(request, document, *, item_form=None):
+def _document_context(request, document, *, item_form=None, link_form=None):
     user = request.user
-    items = list(selectors.document_items(user, document))
+    items = list(selectors.document_items(user, document).prefetch_related(
+        "links_up__to_target__unit", "links_up__to_item__document__unit"))
     grouped = [(label, [i for i in items if i.kind == kind]) for kind, label in ItemKind.choices]
     editable = can(user, Perm.PLAN_CHANGE, document.unit)
+    if link_form is None and editable and items:
+        destinations = selectors.alignment_destinations(user, document.unit)
+        link_form = ItemLinkForm(own_items=selectors.document_items(user, document),
+                                 targets=destinations["targets"], items=destinations["items"])
     targets = list(selectors.targets_visible(user, document=document).order_by("id"))
     return {
         "document": document,
@@ -121,6 +127,7 @@ def _document_context(request, document, *, item_form=None):
         "programs": programs_visible(user, resolution=document).order_by("unit__path", "-issued_on"),
         "implemented_by": selectors.documents_implementing(user, document),
         "item_form": item_form if item_form is not None else (ItemForm() if editable else None),
+        "link_form": link_form,
         "can_copy_down": bool(targets) and selectors.copy_down_destinations(user, document).exists(),
         "can_see_coverage": not selectors.is_issued_above(user, document.unit) and bool(targets),
         "can_add_program": _can_add_program(user, document),
@@ -156,6 +163,29 @@ def item_add(request, pk: int):
             messages.success(request, _("Đã thêm nội dung."))
             return redirect("document_detail", pk=document.pk)
     return render(request, "resolutions/document_detail.html", _document_context(request, document, item_form=form))
+
+
+@login_required
+@require_POST
+def item_link(request, pk: int):
+    """Link an objective, key program or breakthrough of the document up to a superior's target or item."""
+    user = request.user
+    document = selectors.document_get(user, pk)
+    _require_plan_change(user, document.unit)
+    destinations = selectors.alignment_destinations(user, document.unit)
+    form = ItemLinkForm(request.POST, own_items=selectors.document_items(user, document),
+                        targets=destinations["targets"], items=destinations["items"])
+    if form.is_valid():
+        kind, destination_pk = form.cleaned_data["destination"]
+        try:
+            alignment_create(actor=user, source=form.cleaned_data["item"],
+                             destination=resolve_destination(user, kind, destination_pk))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã liên kết nội dung với cấp trên."))
+            return redirect("document_detail", pk=document.pk)
+    return render(request, "resolutions/document_detail.html", _document_context(request, document, link_form=form))
 
 
 @login_required

@@ -292,3 +292,27 @@ def test_target_history_is_hidden_from_subordinates(client, demo, plans):
     assert AuditEvent.objects.filter(object_id=str(plans.province_target.pk)).exists()
     html = _html(client.get(f"/nghi-quyet/chi-tieu/{plans.province_target.pk}/"))
     assert "Lịch sử thay đổi" not in html
+
+
+def test_link_a_breakthrough_up_to_the_provinces(client, demo, plans):
+    from nghiquyet.resolutions.services import item_create
+
+    above = item_create(actor=None, document=plans.province_doc, kind="breakthrough", number="2",
+                        title="Chuyển đổi số toàn diện")
+    own = item_create(actor=None, document=plans.commune_doc, kind="breakthrough", number="1",
+                      title="Chuyển đổi số ở xã")
+    client.force_login(demo.xa)
+    url = f"/nghi-quyet/{plans.commune_doc.pk}/"
+    html = _html(client.get(url))
+    assert "Liên kết nội dung với cấp trên" in html and f'value="i{above.pk}"' in html
+    response = client.post(f"{url}lien-ket-noi-dung/", {"item": own.pk, "destination": f"i{above.pk}"})
+    assert response.status_code == 302
+    assert Alignment.objects.filter(from_item=own, to_item=above).exists()
+    assert "↑" in _html(client.get(url)).split("Chuyển đổi số ở xã")[1].split("</li>")[0]
+    response = client.post(f"{url}lien-ket-noi-dung/", {"item": "", "destination": f"i{above.pk}"})
+    assert response.status_code == 200 and "Trường này là bắt buộc" in _html(response)
+    # The province's page offers no such form to the commune, and refuses the post.
+    assert "Liên kết nội dung với cấp trên" not in _html(client.get(f"/nghi-quyet/{plans.province_doc.pk}/"))
+    response = client.post(f"/nghi-quyet/{plans.province_doc.pk}/lien-ket-noi-dung/",
+                           {"item": above.pk, "destination": f"t{plans.province_target.pk}"})
+    assert response.status_code == 403
