@@ -90,7 +90,7 @@ def test_seed_twice_changes_nothing_and_second_run_is_quick():
     first = seed_demo()
     elapsed = time.perf_counter() - started
     assert first.created
-    assert elapsed < 20, f"seed_demo took {elapsed:.1f} s"
+    assert elapsed < 30, f"seed_demo took {elapsed:.1f} s"  # with the plans (nghiquyet/demo/plans.py)
     before = _counts()
     fingerprint = _db_fingerprint()
 
