@@ -455,3 +455,13 @@ def test_api_writes_naming_an_out_of_scope_unit_change_nothing(client, demo):
         assert response.status_code in (404, 422), (path, response.status_code, response.content[:200])
         assert response.json()["detail"]
     assert _fingerprint() == before
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", str(2**63), "9" * 40, "1e3", "nan"])
+def test_odd_unit_ids_are_404_not_500(client, demo, raw):
+    client.force_login(demo.tinh)
+    assert client.get("/nhat-ky/", {"unit": raw}).status_code == 404
+    assert client.get("/api/v1/units", {"parent": raw}).status_code in (404, 422)
+    assert client.get(f"/api/v1/units/{raw}").status_code in (404, 422)
+    with pytest.raises(Http404):
+        unit_get_visible(demo.tinh, raw)

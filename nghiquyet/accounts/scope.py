@@ -134,8 +134,10 @@ def unit_get_visible(user, pk) -> Unit:
     """The unit if the user may see it; ``Http404`` otherwise (also for malformed ids)."""
     try:
         pk = int(pk)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Http404(_("Không tìm thấy đơn vị.")) from None
+    if not 0 < pk < 2**63:  # outside any primary key: never reaches the database (bigint overflow)
+        raise Http404(_("Không tìm thấy đơn vị."))
     unit = units_visible(user).filter(pk=pk).first()
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị."))
