@@ -154,7 +154,7 @@ def _task_page(request, task, *, edit_form=None, progress_form=None, link_form=N
     user = request.user
     editable = can(user, Perm.TASK_CHANGE, task.unit)
     may_report = task_is_own(user, task) or can(user, Perm.TASK_PROGRESS, task.unit)
-    may_link = can(user, Perm.PLAN_CHANGE, task.unit)
+    may_link = can(user, Perm.PLAN_CHANGE, task.unit) or editable
     if edit_form is None and editable:
         edit_form = _task_form(user, task.program, form_class=TaskEditForm, prefix_id=f"t{task.pk}",
                                initial=_edit_initial(task))

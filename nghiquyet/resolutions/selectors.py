@@ -235,3 +235,11 @@ def target_history(user, target: Target):
 
     return audit_events_visible(user).filter(content_type=ContentType.objects.get_for_model(Target),
                                              object_id=str(target.pk))
+
+
+def alignment_get(user, pk) -> Alignment:
+    """A link whose source belongs to a unit in the user's scope (links are the linking unit's own data)."""
+    from nghiquyet.accounts.scope import scope_filter
+
+    links = scope_filter(Alignment.objects.select_related("from_unit"), user, unit_field="from_unit")
+    return _get(links, pk, _("Không tìm thấy liên kết."))

@@ -13,5 +13,6 @@ urlpatterns = [
     path("chi-tieu/<int:pk>/", views.target_detail, name="target_detail"),
     path("chi-tieu/<int:pk>/sua/", views.target_edit, name="target_edit"),
     path("chi-tieu/<int:pk>/lien-ket/", views.target_link, name="target_link"),
+    path("lien-ket/<int:pk>/bo/", views.alignment_remove, name="alignment_remove"),
     path("bao-phu/<int:unit_id>/", views.coverage_view, name="coverage"),
 ]

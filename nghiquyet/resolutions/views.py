@@ -28,6 +28,7 @@ from nghiquyet.resolutions.forms import (
 from nghiquyet.resolutions.models import Direction, Domain, ItemKind
 from nghiquyet.resolutions.services import (
     alignment_create,
+    alignment_delete,
     document_create,
     item_create,
     target_create,
@@ -306,6 +307,20 @@ def target_link(request, pk: int):
             messages.success(request, _("Đã liên kết chỉ tiêu với cấp trên."))
             return redirect("target_detail", pk=target.pk)
     return render(request, "resolutions/target_detail.html", _target_context(request, target, link_form=form))
+
+
+@login_required
+@require_POST
+def alignment_remove(request, pk: int):
+    """Remove a link up (asked for confirmation by the button); back to the page it was removed from."""
+    link = selectors.alignment_get(request.user, pk)
+    alignment_delete(actor=request.user, alignment=link)
+    messages.success(request, _("Đã bỏ liên kết."))
+    if link.from_target_id:
+        return redirect("target_detail", pk=link.from_target_id)
+    if link.from_task_id:
+        return redirect("task_detail", pk=link.from_task_id)
+    return redirect("document_detail", pk=link.from_item.document_id)
 
 
 @login_required

@@ -316,3 +316,22 @@ def test_link_a_breakthrough_up_to_the_provinces(client, demo, plans):
     response = client.post(f"/nghi-quyet/{plans.province_doc.pk}/lien-ket-noi-dung/",
                            {"item": above.pk, "destination": f"t{plans.province_target.pk}"})
     assert response.status_code == 403
+
+
+def test_remove_a_link_up_with_confirmation(client, demo, plans):
+    from nghiquyet.resolutions.services import alignment_create
+
+    link = alignment_create(actor=None, source=plans.commune_target, destination=plans.province_target)
+    client.force_login(demo.xa2)
+    assert client.post(f"/nghi-quyet/lien-ket/{link.pk}/bo/").status_code == 404
+    client.force_login(demo.xa)
+    html = _html(client.get(f"/nghi-quyet/chi-tieu/{plans.commune_target.pk}/"))
+    assert "Bỏ liên kết" in html and 'data-confirm="Bỏ liên kết này?"' in html
+    assert client.get(f"/nghi-quyet/lien-ket/{link.pk}/bo/").status_code == 405
+    response = client.post(f"/nghi-quyet/lien-ket/{link.pk}/bo/")
+    assert response.status_code == 302 and response["Location"] == f"/nghi-quyet/chi-tieu/{plans.commune_target.pk}/"
+    assert not Alignment.objects.filter(pk=link.pk).exists()
+    # Links down are shown on the superior's target without a remove button.
+    link = alignment_create(actor=None, source=plans.commune_target, destination=plans.province_target)
+    client.force_login(demo.tinh)
+    assert "Bỏ liên kết" not in _html(client.get(f"/nghi-quyet/chi-tieu/{plans.province_target.pk}/"))
