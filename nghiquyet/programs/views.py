@@ -71,11 +71,13 @@ def _program_page(request, program, *, form=None):
     user = request.user
     status = _status(request)
     editable = can(user, Perm.TASK_CHANGE, program.unit)
-    page = paginate(request, selectors.program_tasks(user, program, status=status), per_page=TASK_PAGE_SIZE)
+    tasks = selectors.program_tasks(user, program)
+    page = paginate(request, selectors.filter_status(tasks, status), per_page=TASK_PAGE_SIZE)
     if form is None and editable:
         form = _task_form(user, program, prefix_id="new")
     return render(request, "programs/program_detail.html", {
         "program": program, "page_obj": page, "status": status, "statuses": TaskStatus.choices,
+        "counts": selectors.task_counts(tasks),
         "editable": editable, "form": form, "querystring": urlencode({"trang-thai": status} if status else {}),
         "issued_above": is_issued_above(user, program.unit),
     })
