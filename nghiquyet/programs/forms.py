@@ -81,3 +81,11 @@ class ProgramForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["unit"].label_from_instance = lambda u: u.name
+
+
+class ProgramEditForm(ProgramForm):
+    """Correcting a program: everything but the issuing unit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, units=None, **kwargs)
+        del self.fields["unit"]

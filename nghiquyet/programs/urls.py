@@ -7,6 +7,7 @@ urlpatterns = [
     path("tao/", views.program_create_view, name="program_create"),
     path("viec-cua-toi/", views.my_tasks, name="my_tasks"),
     path("<int:pk>/", views.program_detail, name="program_detail"),
+    path("<int:pk>/sua/", views.program_edit, name="program_edit"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("nhiem-vu/<int:pk>/sua/", views.task_edit, name="task_edit"),
     path("nhiem-vu/<int:pk>/dong/", views.task_row, name="task_row"),

@@ -15,9 +15,16 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
 from nghiquyet.core.pagination import paginate
 from nghiquyet.programs import selectors
-from nghiquyet.programs.forms import ProgramForm, ProgressForm, TaskEditForm, TaskForm
+from nghiquyet.programs.forms import ProgramEditForm, ProgramForm, ProgressForm, TaskEditForm, TaskForm
 from nghiquyet.programs.models import TaskStatus
-from nghiquyet.programs.services import program_create, task_create, task_is_own, task_progress_add, task_update
+from nghiquyet.programs.services import (
+    program_create,
+    program_update,
+    task_create,
+    task_is_own,
+    task_progress_add,
+    task_update,
+)
 from nghiquyet.resolutions.forms import AlignmentForm, apply_service_errors
 from nghiquyet.resolutions.selectors import alignment_destinations, document_get, is_issued_above, plan_units_changeable
 from nghiquyet.resolutions.services import alignment_create
@@ -67,6 +74,28 @@ def program_create_view(request):
     return render(request, "programs/program_form.html", {"form": form, "resolution": resolution})
 
 
+@login_required
+def program_edit(request, pk: int):
+    user = request.user
+    program = selectors.program_get(user, pk)
+    if not can(user, Perm.PLAN_CHANGE, program.unit):
+        raise PermissionDenied(_("Bạn không có quyền sửa chương trình này."))
+    form = ProgramEditForm(request.POST or None, initial={
+        "symbol": program.symbol, "title": program.title, "issued_on": program.issued_on})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            program_update(actor=user, program=program, title=data["title"], issued_on=data["issued_on"],
+                           symbol=data["symbol"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã cập nhật chương trình."))
+            return redirect("program_detail", pk=program.pk)
+    return render(request, "programs/program_form.html", {"form": form, "resolution": program.resolution,
+                                                           "program": program})
+
+
 def _program_page(request, program, *, form=None):
     user = request.user
     status = _status(request)
@@ -78,6 +107,7 @@ def _program_page(request, program, *, form=None):
     return render(request, "programs/program_detail.html", {
         "program": program, "page_obj": page, "status": status, "statuses": TaskStatus.choices,
         "counts": selectors.task_counts(tasks),
+        "can_edit_program": can(user, Perm.PLAN_CHANGE, program.unit),
         "editable": editable, "form": form, "querystring": urlencode({"trang-thai": status} if status else {}),
         "issued_above": is_issued_above(user, program.unit),
     })

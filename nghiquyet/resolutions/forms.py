@@ -52,6 +52,19 @@ class DocumentForm(forms.Form):
         self.fields["implements"].label_from_instance = lambda d: f"{d.symbol} — {d.title}"
 
 
+class DocumentEditForm(DocumentForm):
+    """Correcting a document: everything but the issuing unit."""
+
+    def __init__(self, *args, document, **kwargs):
+        kwargs.setdefault("initial", {
+            "symbol": document.symbol, "issued_on": document.issued_on, "title": document.title,
+            "term": document.term_id, "is_congress_resolution": document.is_congress_resolution,
+            "implements": [d.pk for d in document.implements.all()], "full_text": document.full_text,
+        })
+        super().__init__(*args, **kwargs)
+        del self.fields["unit"]
+
+
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại nội dung"), choices=ItemKind.choices)
     number = forms.CharField(label=_("Số thứ tự"), max_length=10, required=False)

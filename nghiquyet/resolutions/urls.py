@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.document_list, name="document_list"),
     path("them/", views.document_create_view, name="document_create"),
     path("<int:pk>/", views.document_detail, name="document_detail"),
+    path("<int:pk>/sua/", views.document_edit, name="document_edit"),
     path("<int:pk>/them-noi-dung/", views.item_add, name="item_add"),
     path("<int:pk>/lien-ket-noi-dung/", views.item_link, name="item_link"),
     path("<int:pk>/them-chi-tieu/", views.target_add, name="target_add"),

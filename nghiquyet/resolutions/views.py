@@ -19,6 +19,7 @@ from nghiquyet.resolutions import selectors
 from nghiquyet.resolutions.forms import (
     AlignmentForm,
     CopyDownForm,
+    DocumentEditForm,
     DocumentForm,
     ItemForm,
     ItemLinkForm,
@@ -30,6 +31,7 @@ from nghiquyet.resolutions.services import (
     alignment_create,
     alignment_delete,
     document_create,
+    document_update,
     item_create,
     target_create,
     target_update,
@@ -106,6 +108,30 @@ def document_create_view(request):
             messages.success(request, _("Đã thêm văn bản %(s)s.") % {"s": document.symbol})
             return redirect("document_detail", pk=document.pk)
     return render(request, "resolutions/document_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def document_edit(request, pk: int):
+    user = request.user
+    document = selectors.document_get(user, pk)
+    _require_plan_change(user, document.unit)
+    form = DocumentEditForm(request.POST or None, document=document, units=None,
+                            terms=selectors.terms_visible(user, unit=document.unit),
+                            above=selectors.documents_above(user, document.unit))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document_update(actor=user, document=document, implements=list(data["implements"]),
+                            symbol=data["symbol"], issued_on=data["issued_on"], title=data["title"],
+                            term=data["term"], full_text=data["full_text"],
+                            is_congress_resolution=data["is_congress_resolution"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã cập nhật văn bản."))
+            return redirect("document_detail", pk=document.pk)
+    return render(request, "resolutions/document_form.html", {"form": form, "unit": document.unit,
+                                                               "document": document})
 
 
 def _document_context(request, document, *, item_form=None, link_form=None):

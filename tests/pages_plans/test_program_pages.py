@@ -259,3 +259,21 @@ def test_a_responsible_person_outside_the_office_reports_progress_but_cannot_edi
                            {"on": TODAY.isoformat(), "percent": "20", "note": "Chi bộ đã họp quán triệt"})
     assert response.status_code == 302
     assert client.post(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/sua/", _task_post(plans)).status_code == 403
+
+
+def test_edit_a_program(client, demo, plans):
+    client.force_login(demo.xa)
+    url = f"/chuong-trinh/{plans.program.pk}/sua/"
+    assert "Sửa chương trình" in _html(client.get(f"/chuong-trinh/{plans.program.pk}/"))
+    html = _html(client.get(url))
+    assert 'value="Chương trình hành động thử nghiệm"' in html
+    response = client.post(url, {"title": "", "issued_on": "2025-11-20", "symbol": "05-CTr/ĐU"})
+    assert response.status_code == 200 and "Nhập tên chương trình." in _html(response)
+    response = client.post(url, {"title": "Chương trình đã sửa", "issued_on": "2025-11-20", "symbol": "05-CTr/ĐU"})
+    assert response.status_code == 302
+    program = ActionProgram.objects.get(pk=plans.program.pk)
+    assert program.title == "Chương trình đã sửa" and program.symbol == "05-CTr/ĐU"
+    # Read-only for the commune: the province's program.
+    assert client.get(f"/chuong-trinh/{plans.province_program.pk}/sua/").status_code == 403
+    client.force_login(demo.xa2)
+    assert client.get(url).status_code == 404

@@ -335,3 +335,23 @@ def test_remove_a_link_up_with_confirmation(client, demo, plans):
     link = alignment_create(actor=None, source=plans.commune_target, destination=plans.province_target)
     client.force_login(demo.tinh)
     assert "Bỏ liên kết" not in _html(client.get(f"/nghi-quyet/chi-tieu/{plans.province_target.pk}/"))
+
+
+def test_edit_a_document(client, demo, plans):
+    client.force_login(demo.xa)
+    url = f"/nghi-quyet/{plans.commune_doc.pk}/sua/"
+    assert "Sửa văn bản" in _html(client.get(f"/nghi-quyet/{plans.commune_doc.pk}/"))
+    html = _html(client.get(url))
+    assert 'value="95-NQ/ĐU"' in html
+    data = {"symbol": "95/NQ", "issued_on": "2025-11-02", "title": "Nghị quyết đã sửa", "term": "",
+            "implements": [plans.province_doc.pk]}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "không đúng dạng" in _html(response)
+    assert Document.objects.get(pk=plans.commune_doc.pk).title == "Nghị quyết thử nghiệm của Đảng bộ xã"
+    response = client.post(url, {**data, "symbol": "96-NQ/ĐU"})
+    assert response.status_code == 302
+    document = Document.objects.get(pk=plans.commune_doc.pk)
+    assert (document.symbol, document.title) == ("96-NQ/ĐU", "Nghị quyết đã sửa")
+    assert client.get(f"/nghi-quyet/{plans.province_doc.pk}/sua/").status_code == 403
+    client.force_login(demo.xa2)
+    assert client.get(url).status_code == 404
