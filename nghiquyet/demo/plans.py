@@ -389,7 +389,7 @@ DONG_SON_TASKS = [
 ]
 
 DONG_SON_TW_TASKS = [
-    TaskSpec("Triển khai sổ tay đảng viên điện tử đến 100% chi bộ", "pbtt", "xdd", "demo-xa", d(2025, 10, 1),
+    TaskSpec("Triển khai sổ tay đảng viên điện tử đến 100% chi bộ", "pbtt", "demo-xa", "cvp", d(2025, 10, 1),
              d(2026, 3, 31), "100% chi bộ sử dụng sổ tay điện tử", BTV_DU,
              ((d(2026, 1, 15), 70, "9/12 chi bộ đã sử dụng."), (d(2026, 3, 25), 100, "Hoàn thành.")),
              links=("TW:BT1", "T21")),
@@ -397,7 +397,7 @@ DONG_SON_TW_TASKS = [
              d(2026, 6, 30), "Báo cáo kết quả thí điểm", "Ủy ban nhân dân xã",
              ((d(2026, 5, 15), 45, "Thí điểm tại thôn Hòa Lạc và Tân Tiến."),),
              coordinating=("DTN",), links=("TW:OBJ1", "T4")),
-    TaskSpec("Bồi dưỡng kỹ năng số cho cán bộ, đảng viên và tổ công nghệ số cộng đồng", "pbtt", "xdd", "demo-xa",
+    TaskSpec("Bồi dưỡng kỹ năng số cho cán bộ, đảng viên và tổ công nghệ số cộng đồng", "pbtt", "demo-xa", "cvxdd",
              d(2026, 3, 1), d(2027, 12, 31), "Báo cáo kết quả bồi dưỡng", BTV_DU,
              ((d(2026, 10, 20), 35, "Bồi dưỡng 180 lượt; thành lập 12 tổ công nghệ số cộng đồng."),),
              coordinating=("DTN", "HCCB"), links=("TW:OBJ2", "BT2")),
@@ -418,7 +418,7 @@ AN_LAC_TASKS = [
     TaskSpec("Kết nạp đảng viên mới năm 2026", "pbtt", "xdd", "cvxdd", d(2026, 1, 1), d(2026, 12, 31),
              "Quyết định kết nạp đảng viên", BTV_DU,
              ((d(2026, 10, 15), 60, "Đã kết nạp 9/15 đảng viên."),), coordinating=("DTN",), links=("T18",)),
-    TaskSpec("Ứng dụng nền tảng số trong quản lý đảng viên và văn bản của Đảng ủy", "pbtt", "cvp", "demo-xa2",
+    TaskSpec("Ứng dụng nền tảng số trong quản lý đảng viên và văn bản của Đảng ủy", "pbtt", "demo-xa2", "cvp",
              d(2025, 12, 1), d(2026, 6, 30), "100% văn bản của Đảng ủy xử lý trên môi trường mạng", BTV_DU,
              ((d(2026, 6, 25), 100, "Hoàn thành."),), links=("T21", "T4")),
     TaskSpec("Tổ chức hội nghị sơ kết một năm thực hiện Nghị quyết Đại hội Đảng bộ xã", "bt", "pbtt", "demo-xa2",
