@@ -36,7 +36,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-ERRORS = {401: ErrorOut, 404: ErrorOut}
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 class Page(PageNumberPagination):
@@ -49,9 +49,9 @@ class Page(PageNumberPagination):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         if pagination.page < 1:
-            raise HttpError(422, "Số trang phải từ 1 trở lên.")
+            raise DjangoValidationError({"page": "Số trang phải từ 1 trở lên."})
         if pagination.page_size is not None and pagination.page_size < 1:
-            raise HttpError(422, "Kích thước trang phải từ 1 trở lên.")
+            raise DjangoValidationError({"page_size": "Kích thước trang phải từ 1 trở lên."})
         return super().paginate_queryset(queryset, pagination, request, **params)
 
 

@@ -196,7 +196,10 @@ def test_units_parent_filter(client, demo):
 def test_units_bad_pagination_is_422(client, demo, params):
     client.force_login(demo.xa)
     response = client.get("/api/v1/units", params)
-    assert response.status_code == 422 and response.json()["detail"]
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "Dữ liệu không hợp lệ."
+    assert [e["field"] for e in body["errors"]] == list(params)
 
 
 def test_units_page_size_is_capped(client, demo):
