@@ -77,9 +77,17 @@ def _forbidden(request, exc):
     return _json(request, 403, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
 
 
+#: django-ninja's own English messages, in Vietnamese.
+_NINJA_HTTP_MESSAGES = {
+    "CSRF check Failed": "Thiếu hoặc sai mã CSRF: khi dùng phiên đăng nhập hãy gửi kèm tiêu đề X-CSRFToken, "
+    "hoặc dùng Authorization: Bearer <mã truy cập>.",
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return _json(request, exc.status_code, str(exc))
+    message = str(exc)
+    return _json(request, exc.status_code, _NINJA_HTTP_MESSAGES.get(message, message))
 
 
 def _field_name(loc) -> str:

@@ -313,3 +313,19 @@ def test_unknown_api_path_is_json_404(client, demo):
     client.force_login(demo.xa)
     response = client.get("/api/v1/khong-co")
     assert response.status_code == 404
+
+
+def test_session_writes_need_csrf_with_vietnamese_error(demo):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo.xa)
+    response = client.post("/api/v1/terms", {"unit": demo.commune.pk, "start_year": 2030, "end_year": 2035},
+                           content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Thiếu hoặc sai mã CSRF")
+
+
+def test_bearer_writes_need_no_csrf(demo):
+    _token_row, raw = api_token_create(actor=demo.xa)
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/v1/terms", {}, content_type="application/json", headers=_bearer(raw))
+    assert response.status_code == 422  # past authentication and CSRF, stopped by validation
