@@ -3,10 +3,11 @@
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from ninja import NinjaAPI, Query, Schema, Status
+from django.http import Http404, HttpResponse, JsonResponse
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import PathView
 from ninja.pagination import PageNumberPagination, paginate
 
 from nghiquyet.accounts.scope import roles_of, unit_get_visible, units_visible
@@ -213,3 +214,31 @@ def audit_list(request, filters: Query[AuditFilters]):
 from nghiquyet.api.plans import router as plans_router  # noqa: E402
 
 api.add_router("", plans_router)
+
+
+# ------------------------------------------------------------------ JSON for unknown paths and methods
+# The fallback router must stay the last one added: Django tries URL patterns in order.
+
+_fallback = Router()
+
+
+@_fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None,
+                         include_in_schema=False)
+def unknown_path(request, rest: str):
+    return _json(request, 404, "Không tìm thấy.")
+
+
+api.add_router("", _fallback)
+
+
+def _json_not_allowed(self: PathView) -> HttpResponse:
+    """django-ninja answers a wrong method with a plain-text 405; ours is JSON with a Vietnamese detail."""
+    allowed = sorted({m for op in self.operations for m in op.methods})
+    response = JsonResponse({"detail": f"Phương thức không được hỗ trợ. Được dùng: {', '.join(allowed)}."},
+                            status=405)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+PathView._not_allowed = _json_not_allowed
+

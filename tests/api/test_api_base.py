@@ -309,10 +309,32 @@ def test_openapi_schema_is_valid(client):
     assert {"200", "401", "422", "429"} <= set(token_op["responses"])
 
 
-def test_unknown_api_path_is_json_404(client, demo):
+@pytest.mark.parametrize("path", ["/api/v1/khong-co", "/api/v1/units/1/khong-co/", "/api/v1/units/"])
+def test_unknown_api_path_is_json_404(client, demo, path):
     client.force_login(demo.xa)
-    response = client.get("/api/v1/khong-co")
-    assert response.status_code == 404
+    for c in (client, Client()):  # with and without a session
+        response = c.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Không tìm thấy."}
+        assert c.post(path, {}, content_type="application/json").status_code == 404
+
+
+def test_wrong_method_is_json_405(client, demo):
+    client.force_login(demo.xa)
+    response = client.post("/api/v1/me", {}, content_type="application/json")
+    assert response.status_code == 405
+    assert response.json()["detail"].startswith("Phương thức không được hỗ trợ")
+    assert response["Allow"] == "GET"
+    assert client.delete(f"/api/v1/units/{demo.commune.pk}").status_code == 405
+
+
+def test_real_routes_are_not_shadowed_by_the_fallback(client, demo):
+    client.force_login(demo.xa)
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/api/v1/docs").status_code == 200
+    assert client.get("/api/v1/terms").status_code == 200
+    schema = client.get("/api/v1/openapi.json").json()
+    assert not any("rest" in path for path in schema["paths"])
 
 
 def test_session_writes_need_csrf_with_vietnamese_error(demo):
