@@ -11,17 +11,22 @@ from django.contrib.auth import get_user_model
 from nghiquyet.org.models import Unit
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the demo province once per (xdist worker) test database; tests run in rolled-back transactions."""
+    from django.test import override_settings
+
     from nghiquyet.demo.seed import seed_demo
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         seed_demo(stdout=StringIO())
 
 
