@@ -104,7 +104,8 @@ def program_create(
 @transaction.atomic
 def program_update(*, actor, program: ActionProgram, **values) -> ActionProgram:
     """Correct an action program's resolution, title, issued_on or symbol."""
-    program = ActionProgram.objects.select_for_update().select_related("unit", "resolution").get(pk=program.pk)
+    program = (ActionProgram.objects.select_for_update(of=("self",)).select_related("unit", "resolution")
+               .get(pk=program.pk))
     _require(actor, program.unit, Perm.PLAN_CHANGE)
     unknown = set(values) - {"resolution", "title", "issued_on", "symbol"}
     if unknown:
@@ -270,7 +271,7 @@ def _apply_status(task: Task, before_status: str, values: dict) -> None:
 def task_update(*, actor, task: Task, coordinating: list[Unit] | None = None, **values) -> Task:
     """Edit a task (any of ``TASK_FIELDS``). Status moves are checked (``TRANSITIONS``) and kept consistent
     with progress: done means 100%, a 100% task is done, "overdue" is derived from the due date."""
-    task = Task.objects.select_for_update().select_related("program__unit", "unit").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("program__unit", "unit").get(pk=task.pk)
     _require(actor, task.unit, Perm.TASK_CHANGE)
     unknown = set(values) - set(TASK_FIELDS)
     if unknown:
@@ -314,7 +315,7 @@ def task_progress_add(
 
     100% marks the task done (on that date); less than 100% on a done task reopens it.
     """
-    task = Task.objects.select_for_update().select_related("program__unit", "directing", "responsible",
+    task = Task.objects.select_for_update(of=("self",)).select_related("program__unit", "directing", "responsible",
                                                            "advisor", "unit").get(pk=task.pk)
     if actor is not None and not (task_is_own(actor, task) or can(actor, Perm.TASK_PROGRESS, task.unit)):
         raise PermissionDenied(_("Bạn không có quyền báo cáo tiến độ nhiệm vụ này."))

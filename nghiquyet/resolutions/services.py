@@ -305,7 +305,7 @@ def document_create(
 def document_update(*, actor, document: Document, implements: list[Document] | None = None, **values) -> Document:
     """Correct a document: any of symbol, issued_on, title, term, full_text, is_congress_resolution;
     ``implements`` (when given) replaces the list of superior documents it implements."""
-    document = Document.objects.select_for_update().select_related("unit", "term").get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).select_related("unit", "term").get(pk=document.pk)
     _require(actor, document.unit)
     allowed = {"symbol", "issued_on", "title", "term", "full_text", "is_congress_resolution"}
     unknown = set(values) - allowed
@@ -378,7 +378,7 @@ def item_create(
 @transaction.atomic
 def item_update(*, actor, item: ResolutionItem, **values) -> ResolutionItem:
     """Change an item's kind, number, title or description."""
-    item = ResolutionItem.objects.select_for_update().select_related("document__unit").get(pk=item.pk)
+    item = ResolutionItem.objects.select_for_update(of=("self",)).select_related("document__unit").get(pk=item.pk)
     _require(actor, item.document.unit)
     unknown = set(values) - {"kind", "number", "title", "description"}
     if unknown:
@@ -576,7 +576,7 @@ def target_create(
 @transaction.atomic
 def target_update(*, actor, target: Target, milestones: dict[int, Decimal] | None = None, **values) -> Target:
     """Adjust a target (e.g. a copy from above); ``milestones`` (when given) replaces all of them."""
-    target = Target.objects.select_for_update().select_related("unit", "document__term").get(pk=target.pk)
+    target = Target.objects.select_for_update(of=("self",)).select_related("unit", "document__term").get(pk=target.pk)
     _require(actor, target.unit)
     unknown = set(values) - set(TARGET_FIELDS)
     if unknown:
