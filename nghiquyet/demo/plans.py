@@ -7,7 +7,9 @@ Built by ``seed_plans()`` through the services of ``resolutions`` and ``programs
   every date is fixed (the data is set in late November 2026, ``DEMO_TODAY``), none comes from the
   clock. Whether a task shows as overdue is derived from its due date, so tasks due before
   ``DEMO_TODAY`` and not done are overdue on any later day;
-* idempotent: if the province's congress resolution is already there nothing is written.
+* idempotent: if the province's 2025-2030 congress resolution is already there nothing is written
+  (a demo database seeded before the plans existed gets them on the next run; terms and congresses
+  entered by hand are reused, communes whose resolution was entered by hand are left alone).
 
 What it holds: the province's 2025-2030 term, its XXIst congress and congress resolution
 (objectives, 3 key programs, 3 breakthroughs, 21 targets in the five domains with yearly
@@ -618,8 +620,8 @@ class Builder:
             day = d(2025, 8, rng.randint(4, 26))
             ordinal = MOVED_ORDINALS.get(place, "I")
             term = _term_and_congress(unit, ordinal, day, day + dt.timedelta(days=1))
-            if place in NO_RESOLUTION_YET:
-                continue
+            if place in NO_RESOLUTION_YET or Document.objects.filter(term=term, is_congress_resolution=True).exists():
+                continue   # not entered yet, or entered by hand before the demo plans existed
             document = document_create(
                 actor=None, unit=unit, symbol=CONGRESS_SYMBOL, issued_on=day + dt.timedelta(days=1), term=term,
                 is_congress_resolution=True, implements=[thematic],
@@ -744,7 +746,7 @@ def plans_summary(province: Unit, created: bool, seconds: float = 0.0) -> PlansS
 def seed_plans(province: Unit, say=lambda message: None) -> PlansSummary:
     """Build the plans unless the province's congress resolution is already there. Call inside a transaction."""
     started = time.perf_counter()
-    exists = Document.objects.filter(unit=province, symbol=CONGRESS_SYMBOL, is_congress_resolution=True).exists()
+    exists = Document.objects.filter(unit=province, is_congress_resolution=True, term__start_year=TERM[0]).exists()
     if exists:
         return plans_summary(province, created=False, seconds=time.perf_counter() - started)
     say("  Nghị quyết, chỉ tiêu, chương trình hành động nhiệm kỳ 2025 - 2030")
