@@ -228,10 +228,10 @@ def task_create(
     _check_task(task, coordinating)
     task.save()
     task.coordinating.set(coordinating)
-    audit = audit_create(actor=actor, obj=task, fields=TASK_FIELDS, unit=program.unit)
+    changes = {k: [None, v] for k, v in snapshot(task, TASK_FIELDS).items()}
     if coordinating:
-        audit.changes["coordinating"] = [None, sorted(str(b) for b in coordinating)]
-        audit.save(update_fields=["changes"])
+        changes["coordinating"] = [None, sorted(str(b) for b in coordinating)]
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=task, unit=program.unit, changes=changes)
     return task
 
 

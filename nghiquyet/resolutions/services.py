@@ -56,6 +56,11 @@ def _active(unit: Unit) -> None:
 
 # ------------------------------------------------------------------ shared checks
 
+def _created(obj, fields: list[str]) -> dict:
+    """The audit changes of a creation (as ``audit_create`` records them), to extend before writing once."""
+    return {k: [None, v] for k, v in snapshot(obj, fields).items()}
+
+
 def _text(values: dict, model, name: str, errors: dict, *, required: str | None = None) -> str:
     """Strip a text value, refuse one too long for the column (and a blank one when ``required``)."""
     value = values.get(name)
@@ -294,10 +299,10 @@ def document_create(
     document = Document(unit=unit, **cleaned)
     _save_document(document)
     document.implements.set(implements)
-    audit = audit_create(actor=actor, obj=document, fields=DOCUMENT_FIELDS, unit=unit)
+    changes = _created(document, DOCUMENT_FIELDS)
     if implements:
-        audit.changes["implements"] = [None, sorted(d.symbol for d in implements)]
-        audit.save(update_fields=["changes"])
+        changes["implements"] = [None, sorted(d.symbol for d in implements)]
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=document, unit=unit, changes=changes)
     return document
 
 
@@ -561,15 +566,12 @@ def target_create(
     target.save()
     Milestone.objects.bulk_create(
         [Milestone(target=target, year=year, value=value) for year, value in sorted((milestones or {}).items())])
-    audit = audit_create(actor=actor, obj=target, fields=TARGET_FIELDS, unit=document.unit)
-    extra = {}
+    changes = _created(target, TARGET_FIELDS)
     if milestones:
-        extra["milestones"] = [None, {str(y): str(v) for y, v in sorted(milestones.items())}]
+        changes["milestones"] = [None, {str(y): str(v) for y, v in sorted(milestones.items())}]
     if copied_from is not None:
-        extra["copied_from"] = [None, {"id": copied_from.pk, "repr": str(copied_from)}]
-    if extra:
-        audit.changes.update(extra)
-        audit.save(update_fields=["changes"])
+        changes["copied_from"] = [None, {"id": copied_from.pk, "repr": str(copied_from)}]
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=target, unit=document.unit, changes=changes)
     return target
 
 
@@ -686,11 +688,9 @@ def targets_copy_down(*, actor, document: Document, sources: list[Target]) -> li
     """
     _require(actor, document.unit)
     _active(document.unit)
-    unique, seen = [], set()
-    for source in sources:
-        if source.pk not in seen:
-            seen.add(source.pk)
-            unique.append(source)
+    order = list(dict.fromkeys(s.pk for s in sources))
+    fetched = Target.objects.select_related("unit", "document").prefetch_related("milestones").in_bulk(order)
+    unique = [fetched[pk] for pk in order if pk in fetched]
     outside = [s.number for s in unique if not is_from_above(document.unit, s.unit, s.document)]
     if outside:
         raise ValidationError({"sources": _("Chỉ sao chép được chỉ tiêu của cấp trên (%(n)s).")
