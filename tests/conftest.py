@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 
 from nghiquyet.org.models import Unit
 
-
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -13,7 +13,7 @@ from nghiquyet.accounts.models import ApiToken
 from nghiquyet.accounts.scope import roles_of
 from nghiquyet.accounts.services import api_token_create, api_token_revoke
 from nghiquyet.audit.selectors import audit_events_visible
-from nghiquyet.org.selectors import unit_subtree_stats
+from nghiquyet.org.selectors import unit_members_total, unit_subtree_stats
 
 
 class LoginView(auth_views.LoginView):
@@ -33,7 +33,10 @@ def lockout_response(request, original_response=None, credentials=None):
 @login_required
 def home(request):
     assignments = list(roles_of(request.user))
-    cards = [{"assignment": a, "stats": unit_subtree_stats(a.unit)} for a in assignments]
+    cards = [
+        {"assignment": a, "stats": unit_subtree_stats(a.unit), "members": unit_members_total(a.unit)}
+        for a in assignments
+    ]
     recent = audit_events_visible(request.user)[:10]
     return render(request, "accounts/home.html", {"cards": cards, "recent_events": recent})
 

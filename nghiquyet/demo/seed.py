@@ -39,7 +39,7 @@ from nghiquyet.core.text import fold
 from nghiquyet.demo import data
 from nghiquyet.demo.plans import PlansSummary, seed_plans
 from nghiquyet.org.models import Unit, UnitKind
-from nghiquyet.org.services import NewUnit, unit_close, unit_create, unit_merge, unit_move, unit_update
+from nghiquyet.org.services import NewUnit, unit_close, unit_create, unit_merge, unit_move
 
 DEMO_PASSWORD = "nghiquyet-demo"
 
@@ -218,7 +218,7 @@ def _commune(level: str, place: str, mountainous: bool, valid_from: dt.date, dec
                                 valid_from, offset, rng))
     return UnitSpec(
         code=code, name=f"Đảng bộ {level} {place}", kind=UnitKind.COMMUNE, valid_from=valid_from,
-        short_name=f"{level.capitalize()} {place}", member_count=sum(b.member_count for b in branches),
+        short_name=f"{level.capitalize()} {place}",
         decision_ref=decision_ref,
         children=branches + _implementing(code, level, place, valid_from),
         people=_people(rng, data.COMMUNE_POSITIONS, level=level),
@@ -239,12 +239,12 @@ def _old_commune(place: str, villages: list[str]) -> UnitSpec:
                                 day, len(branches) + 1, rng))
     return UnitSpec(
         code=code, name=f"Đảng bộ xã {place}", kind=UnitKind.COMMUNE, valid_from=day, short_name=f"Xã {place}",
-        member_count=sum(b.member_count for b in branches), children=branches,
+        children=branches,
     )
 
 
 def _merge(sources: list[UnitSpec], new: UnitSpec, parent_code: str, date: dt.date, decision_ref: str) -> MergeSpec:
-    new.member_count = sum(s.member_count for s in sources)
+    new.member_count = sum(s.member_count for s in sources)  # the sources' own members (0 for committees)
     for source in sources:
         source.people = []  # closed units keep no current office holders
     return MergeSpec([s.code for s in sources], new, parent_code, date, decision_ref)
@@ -261,12 +261,12 @@ def _bloc() -> UnitSpec:
             _branch(f"{code}.CB{n:02d}", b, sub.randint(8, 40), day, n, sub) for n, b in enumerate(branch_names, 1)
         ]
         committees.append(UnitSpec(
-            code=code, name=name, kind=kind, valid_from=day, member_count=sum(b.member_count for b in branches),
+            code=code, name=name, kind=kind, valid_from=day,
             decision_ref=data.BLOC_DECISION, children=branches, people=_people(sub, data.GRASSROOTS_POSITIONS),
         ))
     return UnitSpec(
         code=data.BLOC_CODE, name=data.BLOC_NAME, kind=UnitKind.SECTOR_BLOC, valid_from=day,
-        short_name=data.BLOC_SHORT_NAME, member_count=sum(c.member_count for c in committees),
+        short_name=data.BLOC_SHORT_NAME,
         decision_ref=data.BLOC_DECISION, children=committees, people=_people(rng, data.BLOC_POSITIONS),
     )
 
@@ -286,7 +286,7 @@ def build_plan() -> Plan:
     ]
     district = UnitSpec(
         code=data.DISTRICT_CODE, name=data.DISTRICT_NAME, kind=UnitKind.DISTRICT, valid_from=data.DISTRICT_FOUNDED,
-        short_name=data.DISTRICT_SHORT_NAME, member_count=sum(c.member_count for c in merging + moved),
+        short_name=data.DISTRICT_SHORT_NAME,
         children=merging + moved,
     )
 
@@ -332,7 +332,6 @@ def build_plan() -> Plan:
     bloc_secretary = next(p for p in province.people if "Bí thư Đảng ủy Khối" in p.position)
     bloc.people.insert(0, PersonSpec(bloc_secretary.full_name, "Bí thư Đảng ủy Khối"))
 
-    province.member_count = district.member_count + bloc.member_count + sum(c.member_count for c in new_communes)
     plan = Plan(
         province=province, district=district, village_merge=village_merge, bloc=bloc, commune_merge=commune_merge,
         moved_codes=[c.code for c in moved], new_communes=new_communes, branch_merges=branch_merges,
@@ -461,8 +460,6 @@ def _build(plan: Plan, say) -> Unit:
         _create_tree(child, merged)
     for unit in Unit.objects.filter(code__in=plan.moved_codes).order_by("code"):
         unit_move(actor=None, unit=unit, new_parent=province, effective_date=day, decision_ref=decision)
-    # The district's members now live in the communes that left it (unit_close refuses members).
-    unit_update(actor=None, unit=district, member_count=0)
     unit_close(actor=None, unit=district, effective_date=day, decision_ref=data.DISTRICT_CLOSE_DECISION,
                note="Kết thúc hoạt động của cấp huyện theo mô hình chính quyền địa phương hai cấp.")
     say("  01/07/2025: thành lập các xã, phường mới")

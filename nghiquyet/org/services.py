@@ -33,7 +33,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -551,6 +551,9 @@ def unit_merge(
     for source in sources:
         source = _lock(source)
         before = snapshot(source, UNIT_AUDIT_FIELDS)
+        # The members who go over: the source's own and those of its whole active subtree.
+        members_over = Unit.objects.active().filter(path__under=source.path).aggregate(
+            n=Sum("member_count"))["n"] or 0
         for child in list(source.children.filter(valid_to__isnull=True).order_by("path")):
             child_before = snapshot(child, UNIT_AUDIT_FIELDS)
             descendants = _reparent(child, target, effective_date, reorganization)
@@ -559,11 +562,11 @@ def unit_merge(
                                  "descendants": descendants})
             _audit_unit_change(actor, child, child_before, reorganization)
         UnitSuccession.objects.create(predecessor=source, successor=target, effective_date=effective_date,
-                                      reorganization=reorganization, member_share=source.member_count)
+                                      reorganization=reorganization, member_share=members_over)
         target.member_count += source.member_count
         _close(source, effective_date, reorganization)
         result.closed.append(_ref(source))
-        result.successions.append({"from": _ref(source), "to": _ref(target), "members": source.member_count})
+        result.successions.append({"from": _ref(source), "to": _ref(target), "members": members_over})
         _audit_unit_change(actor, source, before, reorganization)
         touched.append(source)
     target.save(update_fields=["member_count"])

@@ -25,7 +25,7 @@ from nghiquyet.audit.models import AuditEvent
 from nghiquyet.demo import data
 from nghiquyet.demo.seed import DEMO_PASSWORD, DEMO_USERS, MERGED_COMMUNE_CODE, build_plan, plan_fingerprint, seed_demo
 from nghiquyet.org.models import Reorganization, Unit, UnitKind, UnitSuccession, UnitVersion
-from nghiquyet.org.selectors import tree_as_of, tree_ids
+from nghiquyet.org.selectors import tree_as_of, tree_ids, unit_members_total
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,9 @@ def test_about_thirty_communes_with_branches_and_consistent_members():
         branches = commune.children.active().filter(kind=UnitKind.BRANCH)
         assert 8 <= branches.count() <= 15, commune.name
         assert all(5 <= b.member_count <= 60 for b in branches), commune.name
-        assert commune.member_count == branches.aggregate(n=Sum("member_count"))["n"], commune.name
+        # Members sit in branches; a committee's own count is 0 and its total is the subtree's.
+        assert commune.member_count == 0, commune.name
+        assert unit_members_total(commune) == branches.aggregate(n=Sum("member_count"))["n"], commune.name
         kinds = sorted(commune.children.active().exclude(kind=UnitKind.BRANCH).values_list("kind", flat=True))
         assert kinds == sorted([UnitKind.PEOPLES_COMMITTEE, UnitKind.FATHERLAND_FRONT] + [
             UnitKind.MASS_ORGANIZATION] * 4), commune.name
@@ -150,7 +152,7 @@ def test_about_thirty_communes_with_branches_and_consistent_members():
         positions = set(commune.people.values_list("position", flat=True))
         assert any(p.startswith("Bí thư Đảng ủy") for p in positions)
         assert "Chánh Văn phòng Đảng ủy" in positions
-        total += commune.member_count
+        total += unit_members_total(commune)
     assert any("Đông Sơn" in c.name for c in communes)
 
     bloc = Unit.objects.get(parent=province, kind=UnitKind.SECTOR_BLOC)
@@ -160,9 +162,9 @@ def test_about_thirty_communes_with_branches_and_consistent_members():
     for committee in grassroots:
         branches = committee.children.active().filter(kind=UnitKind.BRANCH)
         assert branches.count() >= 3
-        assert committee.member_count == branches.aggregate(n=Sum("member_count"))["n"]
-    assert bloc.member_count == sum(g.member_count for g in grassroots)
-    assert province.member_count == total + bloc.member_count
+        assert unit_members_total(committee) == branches.aggregate(n=Sum("member_count"))["n"]
+    assert unit_members_total(bloc) == sum(unit_members_total(g) for g in grassroots)
+    assert unit_members_total(province) == total + unit_members_total(bloc)
     assert province.people.filter(position="Bí thư Tỉnh ủy").count() == 1
 
 
@@ -181,7 +183,9 @@ def test_history_of_the_2025_reorganization():
         assert link.predecessor.valid_to == REORGANIZATION_DAY
         assert link.effective_date == REORGANIZATION_DAY
         assert link.reorganization.decision_ref == "Quyết định 1686-QĐ/TU"
-    assert merged.member_count == sum(link.member_share for link in links)
+    # Members sit in branches: the merged committee has none of its own, each share counts a whole subtree.
+    assert merged.member_count == 0
+    assert all(link.member_share > 0 for link in links)
 
     district = Unit.objects.get(kind=UnitKind.DISTRICT)
     assert district.name.startswith("Đảng bộ huyện ")

@@ -75,9 +75,10 @@ def test_merge_into_existing_unit(tree):
     # Members of the closed sources' own counts go to the target: none orphaned, total unchanged.
     assert c3.member_count == 3 + 5 + 7
     assert unit_members_total(tree.P) == total
+    # A succession's member share is every member who went over: the source's own and its subtree's.
     links = UnitSuccession.objects.filter(reorganization=reorg)
     assert {(s.predecessor_id, s.successor_id, s.member_share, s.effective_date) for s in links} == {
-        (tree.C1.pk, tree.C3.pk, 5, DAY), (tree.C2.pk, tree.C3.pk, 7, DAY)}
+        (tree.C1.pk, tree.C3.pk, 35, DAY), (tree.C2.pk, tree.C3.pk, 22, DAY)}
     for name in ("B11", "B12", "B21"):
         branch = tree.get(name)
         old_parent = tree.C2 if name == "B21" else tree.C1
@@ -110,7 +111,7 @@ def test_merge_into_new_unit(tree):
     assert _versions(new) == [(tree.D2.pk, new.name, DAY, None)]
     assert set(new.children.values_list("pk", flat=True)) == {tree.B11.pk, tree.B12.pk, tree.B21.pk}
     assert set(UnitSuccession.objects.filter(successor=new).values_list("predecessor_id", "member_share")) == {
-        (tree.C1.pk, 5), (tree.C2.pk, 7)}
+        (tree.C1.pk, 35), (tree.C2.pk, 22)}
     reorg = result.reorganization
     assert _audited(reorg)[("create", new.pk)]["code"] == [None, "T.CN"]
     _reorganize_event(reorg, tree.user)
