@@ -51,8 +51,17 @@ pytest-postgres:
 lint: install-dev
 	$(BIN)/ruff check .
 
+## make messages: re-extract every gettext string (Python and templates of all apps under nghiquyet/) into
+## nghiquyet/locale/en/LC_MESSAGES/django.po, keep existing translations, warn about untranslated or fuzzy
+## entries (they fall back to Vietnamese), then compile django.mo. Commit both the .po and the .mo.
+PO_EN := nghiquyet/locale/en/LC_MESSAGES/django.po
 messages: install-dev
-	cd nghiquyet && ../$(BIN)/nghiquyet makemessages -l en --no-obsolete && ../$(BIN)/nghiquyet compilemessages -l en
+	cd nghiquyet && ../$(BIN)/nghiquyet makemessages -l en --no-obsolete --no-wrap
+	msgfmt --check --statistics -o /dev/null $(PO_EN)
+	@if msgfmt --statistics -o /dev/null $(PO_EN) 2>&1 | grep -Eq 'fuzzy|untranslated'; then \
+	  echo "warning: untranslated or fuzzy entries fall back to Vietnamese; list them with:"; \
+	  echo "  msgattrib --untranslated $(PO_EN); msgattrib --only-fuzzy $(PO_EN)"; fi
+	cd nghiquyet && ../$(BIN)/nghiquyet compilemessages -l en
 
 bench: install-dev
 	$(BIN)/python bench/bench_tree.py
