@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import RoleAssignment
 from nghiquyet.accounts.roles import Perm, role_permissions
-from nghiquyet.org.models import Unit, UnitSuccession
+from nghiquyet.org.models import Unit, UnitKind, UnitSuccession
 
 _CACHE_ATTR = "_nghiquyet_scope"
 
@@ -177,12 +177,16 @@ def ancestor_ids_of_grants(user) -> list[int]:
 
 def unit_read_q(user, *, prefix: str = "unit__") -> Q:
     """For what a level issues downward (resolutions, targets, items, action programs): the user's
-    scope plus everything issued by the ancestors of their units, read only. Everything else of an
-    ancestor (tasks, people, submissions, audit) stays behind ``unit_scope_q``."""
+    scope plus everything issued by the ancestors of their units and by the Central Committee, read only.
+    Everything else of an ancestor (tasks, people, submissions, audit) stays behind ``unit_scope_q``."""
     scope = scope_of(user)
     if scope.is_superuser:
         return Q()
-    return unit_scope_q(user, prefix=prefix) | Q(**{f"{prefix}pk__in": ancestor_ids_of_grants(user)})
+    q = unit_scope_q(user, prefix=prefix) | Q(**{f"{prefix}pk__in": ancestor_ids_of_grants(user)})
+    if scope.grants:
+        # The Central Committee is above every organization of the Party: what it issues is read by all.
+        q |= Q(**{f"{prefix}kind": UnitKind.CENTRAL})
+    return q
 
 
 def issued_above_filter(queryset: QuerySet, user, *, unit_field: str = "unit") -> QuerySet:

@@ -33,6 +33,7 @@ from django.db.models import Q
 from nghiquyet.accounts.models import Person
 from nghiquyet.demo import data
 from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.org.services import unit_create
 from nghiquyet.programs.models import ActionProgram, Task, TaskStatus
 from nghiquyet.programs.services import program_create, task_create, task_progress_add
 from nghiquyet.resolutions.models import (
@@ -61,6 +62,7 @@ TERM = (2025, 2030)
 YEARS = range(2026, 2031)            # milestones: the end of each year of the term after the congress
 CONGRESS_SYMBOL = "01-NQ/ĐH"
 THEMATIC_SYMBOL = "57-NQ/TW"
+CENTRAL_CODE = "TW"  # the Central Committee: a root of its own; what it issues is read by every level
 
 # Communes by place name; codes come from ``seed.commune_code``.
 DEMO_XA_PLACE = "Đông Sơn"           # demo-xa
@@ -571,11 +573,14 @@ class Builder:
     # ------------------------------------------------------------------ province
     def province_plans(self) -> tuple[Document, Document]:
         province = self.province
+        central = Unit.objects.filter(code=CENTRAL_CODE).first() or unit_create(
+            actor=None, parent=None, kind=UnitKind.CENTRAL, code=CENTRAL_CODE, name="Ban Chấp hành Trung ương Đảng",
+            short_name="Trung ương", valid_from=d(1930, 2, 3))
         thematic = document_create(
-            actor=None, unit=province, symbol=THEMATIC_SYMBOL, issued_on=d(2024, 12, 22),
+            actor=None, unit=central, symbol=THEMATIC_SYMBOL, issued_on=d(2024, 12, 22),
             title="Nghị quyết của Bộ Chính trị về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và "
                   "chuyển đổi số quốc gia",
-            full_text="Văn bản của Bộ Chính trị (Trung ương), Tỉnh ủy tiếp nhận và triển khai trong toàn Đảng bộ.",
+            full_text="Văn bản của Bộ Chính trị; Tỉnh ủy triển khai trong toàn Đảng bộ tỉnh.",
         )
         for key, item in _make_items(thematic, THEMATIC_ITEMS).items():
             self.refs[f"TW:{key}"] = item
@@ -583,7 +588,7 @@ class Builder:
         term = _term_and_congress(province, "XXI", d(2025, 10, 14), d(2025, 10, 16))
         resolution = document_create(
             actor=None, unit=province, symbol=CONGRESS_SYMBOL, issued_on=d(2025, 10, 16), term=term,
-            is_congress_resolution=True,
+            is_congress_resolution=True, implements=[thematic],
             title="Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Hà Thanh lần thứ XXI, nhiệm kỳ 2025 - 2030",
             full_text="Đại hội đại biểu Đảng bộ tỉnh Hà Thanh lần thứ XXI họp từ ngày 14 đến ngày 16 tháng 10 năm "
                       "2025 tại Trung tâm Hội nghị tỉnh, quyết nghị thông qua mục tiêu, 21 chỉ tiêu chủ yếu, "

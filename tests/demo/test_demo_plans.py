@@ -136,9 +136,11 @@ def test_plans_shape_scope_and_coverage():
     assert poverty.direction == Direction.LOWER and poverty.target_value < poverty.baseline_value
     assert Milestone.objects.exclude(year__range=(2025, 2030)).count() == 0
 
-    # The thematic resolution from above: registered by the province with the Central Committee's code.
+    # The thematic resolution from above: issued by the Central Committee (a root of its own), implemented by
+    # the province's congress resolution and its own action program.
     thematic = Document.objects.get(symbol="57-NQ/TW")
-    assert thematic.issuer_code == "TW" and thematic.unit == province
+    assert thematic.issuer_code == "TW" and thematic.unit.kind == UnitKind.CENTRAL
+    assert thematic in Document.objects.get(unit=province, is_congress_resolution=True).implements.all()
     assert ActionProgram.objects.filter(unit=province, resolution=thematic).exists()
 
     # Commune resolutions for most communes, targets copied down, adjusted, linked upward.
