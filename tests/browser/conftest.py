@@ -37,3 +37,20 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """``log_in("demo-xa")``: sign in through the login form as a demo account, landing on the home page."""
+    from playwright.sync_api import expect
+
+    from nghiquyet.demo.seed import DEMO_PASSWORD
+
+    def _log_in(username: str) -> None:
+        page.goto(f"{live_server.url}/dang-nhap/")
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
+
+    return _log_in

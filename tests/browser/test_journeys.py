@@ -8,26 +8,19 @@ import pytest
 from playwright.sync_api import expect
 
 from nghiquyet.accounts.models import RoleAssignment
-from nghiquyet.demo.seed import DEMO_PASSWORD, seed_demo
+from nghiquyet.demo.seed import seed_demo
 from nghiquyet.org.models import Unit, UnitKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
 
-
-def test_commune_office_browses_to_a_branch_in_vietnamese(live_server, page):
+def test_commune_office_browses_to_a_branch_in_vietnamese(live_server, page, log_in):
     seed_demo()
     commune = RoleAssignment.objects.get(user__username="demo-xa").unit
     branch = Unit.objects.filter(parent=commune, kind=UnitKind.BRANCH, valid_to__isnull=True).order_by("name").first()
 
-    _log_in(page, live_server, "demo-xa")
+    log_in("demo-xa")
     assert page.locator("html").get_attribute("lang") == "vi"
 
     # Home -> the commune card -> the branch in its list of subordinate units.
@@ -44,18 +37,18 @@ def test_commune_office_browses_to_a_branch_in_vietnamese(live_server, page):
     expect(page.locator(".breadcrumbs")).to_contain_text(commune.name)
 
 
-def test_commune_office_cannot_open_another_communes_unit(live_server, page):
+def test_commune_office_cannot_open_another_communes_unit(live_server, page, log_in):
     seed_demo()
     other = RoleAssignment.objects.get(user__username="demo-xa2").unit
-    _log_in(page, live_server, "demo-xa")
+    log_in("demo-xa")
     response = page.goto(f"{live_server.url}/don-vi/{other.pk}/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Không tìm thấy")
 
 
-def test_tree_search_ignores_diacritics(live_server, page):
+def test_tree_search_ignores_diacritics(live_server, page, log_in):
     seed_demo()
-    _log_in(page, live_server, "demo-tinh")
+    log_in("demo-tinh")
     page.goto(f"{live_server.url}/don-vi/")
     page.locator("input[name=q]").fill("dong son")
     page.locator("input[name=q]").press("Enter")

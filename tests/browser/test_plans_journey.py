@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from nghiquyet.accounts.models import Person, RoleAssignment
-from nghiquyet.demo.seed import DEMO_PASSWORD, seed_demo
+from nghiquyet.demo.seed import seed_demo
 from nghiquyet.programs.models import ActionProgram, Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,15 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Rà soát, cập nhật danh sách hộ nghèo, hộ cận nghèo năm 2027 trên địa bàn xã"
 
 
-def _log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
 
-
-def test_commune_office_adds_a_task_with_all_clears_and_the_owner_sees_it(live_server, page):
+def test_commune_office_adds_a_task_with_all_clears_and_the_owner_sees_it(live_server, page, log_in):
     seed_demo()
     commune = RoleAssignment.objects.get(user__username="demo-xa").unit
     program = ActionProgram.objects.filter(unit=commune).order_by("issued_on", "pk").first()
@@ -33,7 +26,7 @@ def test_commune_office_adds_a_task_with_all_clears_and_the_owner_sees_it(live_s
     people = Person.objects.filter(unit__path__startswith=commune.path).exclude(pk=owner.pk).order_by("pk")
     directing, advisor = people[0], people[1]
 
-    _log_in(page, live_server, "demo-xa")
+    log_in("demo-xa")
     page.get_by_role("navigation").get_by_role("link", name="Chương trình hành động").click()
     page.get_by_role("link", name=program.title[:40]).first.click()
     expect(page).to_have_url(re.compile(rf"/chuong-trinh/{program.pk}/$"))
@@ -60,7 +53,7 @@ def test_commune_office_adds_a_task_with_all_clears_and_the_owner_sees_it(live_s
 
     # The responsible person signs in and finds it in "Việc của tôi".
     page.context.clear_cookies()
-    _log_in(page, live_server, "demo-chibo")
+    log_in("demo-chibo")
     page.get_by_role("navigation").get_by_role("link", name="Việc của tôi").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text(TITLE)
