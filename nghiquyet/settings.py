@@ -173,10 +173,12 @@ NGHIQUYET = {
     "API_TOKEN_DAYS": env.int("NGHIQUYET_API_TOKEN_DAYS", 90, minimum=1),
     # Document type codes (Quy định 399-QĐ/TW) accepted in symbols such as "58-NQ/TW".
     "DOCUMENT_TYPES": {
-        "NQ": "Nghị quyết", "CT": "Chỉ thị", "KL": "Kết luận", "KH": "Kế hoạch", "CTr": "Chương trình",
-        "QĐ": "Quyết định", "HD": "Hướng dẫn", "BC": "Báo cáo", "TB": "Thông báo", "CV": "Công văn",
-        "QĐi": "Quy định",
+        "NQ": _("Nghị quyết"), "CT": _("Chỉ thị"), "KL": _("Kết luận"), "KH": _("Kế hoạch"),
+        "CTr": _("Chương trình"), "QĐ": _("Quyết định"), "HD": _("Hướng dẫn"), "BC": _("Báo cáo"),
+        "TB": _("Thông báo"), "CV": _("Công văn"), "QĐi": _("Quy định"),
     },
+    # Document types an action program may carry (chương trình, kế hoạch).
+    "PROGRAM_TYPES": env.list("NGHIQUYET_PROGRAM_TYPES", ["CTr", "KH"]),
     # Which "clears" a task must carry (rõ người, rõ việc, rõ thời gian, rõ trách nhiệm, rõ sản phẩm,
     # rõ thẩm quyền). Remove a key to make it optional.
     "TASK_REQUIRED_CLEARS": env.list(
