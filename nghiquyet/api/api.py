@@ -107,14 +107,44 @@ _NINJA_MESSAGES = {
     "date_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
     "json_invalid": "JSON không hợp lệ.",
     "model_attributes_type": "Dữ liệu phải là một đối tượng JSON.",
+    "string_too_short": "Không được để trống.",
+    "decimal_parsing": "Phải là số.",
+    "float_parsing": "Phải là số.",
+    "list_type": "Phải là một danh sách.",
+    "dict_type": "Dữ liệu phải là một đối tượng JSON.",
 }
+_NINJA_MESSAGES_WITH_CONTEXT = {
+    "literal_error": ("expected", "Phải là một trong các giá trị: {}."),
+    "enum": ("expected", "Phải là một trong các giá trị: {}."),
+    "greater_than_equal": ("ge", "Phải lớn hơn hoặc bằng {}."),
+    "greater_than": ("gt", "Phải lớn hơn {}."),
+    "less_than_equal": ("le", "Phải nhỏ hơn hoặc bằng {}."),
+    "less_than": ("lt", "Phải nhỏ hơn {}."),
+    "too_long": ("max_length", "Nhiều nhất {} phần tử."),
+}
+
+
+def _ninja_message(error: dict) -> str:
+    kind = error.get("type")
+    if kind in _NINJA_MESSAGES:
+        return _NINJA_MESSAGES[kind]
+    if kind in _NINJA_MESSAGES_WITH_CONTEXT:
+        key, template = _NINJA_MESSAGES_WITH_CONTEXT[kind]
+        value = (error.get("ctx") or {}).get(key)
+        if value is not None:
+            return template.format(value)
+    if kind == "value_error":
+        # Our own validators raise ValueError with a Vietnamese message; pydantic prefixes it.
+        message = str(error.get("msg", "")).removeprefix("Value error, ").strip()
+        if message:
+            return message
+    return "Giá trị không hợp lệ."
 
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc: NinjaValidationError):
     errors = [
-        {"field": _field_name(e.get("loc", ())), "message": _NINJA_MESSAGES.get(e.get("type"), "Giá trị không hợp lệ.")}
-        for e in exc.errors
+        {"field": _field_name(e.get("loc", ())), "message": _ninja_message(e)} for e in exc.errors
     ]
     return _json(request, 422, "Dữ liệu không hợp lệ.", errors=errors)
 
