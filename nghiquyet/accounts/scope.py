@@ -12,7 +12,7 @@ Every view and API call asks this module; none re-implements the rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -40,6 +40,9 @@ class Grant:
 class Scope:
     is_superuser: bool
     grants: tuple[Grant, ...]
+    # Predecessor ids per set of paths, filled on first use: the scope lives as long as the user object
+    # (one request), so a page asks the merge history once, not once per query it scopes.
+    predecessors: dict[tuple[str, ...], list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def paths(self, perm: str | None = None) -> list[str]:
         paths = {g.path for g in self.grants if perm is None or perm in g.permissions}
@@ -90,7 +93,10 @@ def unit_scope_q(user, *, perm: str | None = None, prefix: str = "", with_histor
     paths = scope.paths(perm)
     q = _path_q(paths, f"{prefix}path")
     if with_history and perm is None and paths:
-        predecessor_ids = _predecessor_ids(paths)
+        key = tuple(paths)
+        if key not in scope.predecessors:
+            scope.predecessors[key] = _predecessor_ids(paths)
+        predecessor_ids = scope.predecessors[key]
         if predecessor_ids:
             q |= Q(**{f"{prefix}pk__in": predecessor_ids})
     return q

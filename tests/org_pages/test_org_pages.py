@@ -282,7 +282,7 @@ def test_unit_page_query_count(client, demo, django_assert_num_queries):
     client.force_login(demo.xa)
     url = reverse("unit_detail", args=[demo.commune.pk])
     client.get(url)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(20):
         client.get(url)
 
 

@@ -213,7 +213,7 @@ def test_program_page_query_count_is_pinned(client, demo, plans, django_assert_n
     client.get(url)
     # session, user, roles, program, predecessors (2 for the program, 2 for the tasks), status counts, count, tasks,
     # coordinating, people x3 (one per select), bodies, nav person
-    with django_assert_num_queries(17) as ctx:
+    with django_assert_num_queries(15) as ctx:
         assert client.get(url).status_code == 200
     _more_tasks(plans, 6)
     with django_assert_num_queries(len(ctx)):
