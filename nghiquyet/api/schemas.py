@@ -88,7 +88,7 @@ class AuditEventOut(Schema):
 
     @staticmethod
     def resolve_actor(obj) -> str:
-        return obj.actor_name
+        return obj.actor_display
 
     @staticmethod
     def resolve_object_type(obj) -> str:

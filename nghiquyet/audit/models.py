@@ -41,4 +41,9 @@ class AuditEvent(models.Model):
         verbose_name = _("nhật ký thay đổi")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_display} {self.action} {self.object_repr}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who did it, for people: the user name, or "the system" in the reader's language."""
+        return self.actor_name or str(_("hệ thống"))

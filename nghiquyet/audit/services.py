@@ -52,7 +52,7 @@ def audit_record(
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=user,
-        actor_name=(user.get_username() if user else "hệ thống"),
+        actor_name=(user.get_username() if user else ""),  # "" = the system (see actor_display)
         action=action,
         content_type=ContentType.objects.get_for_model(obj.__class__),
         object_id=str(obj.pk),

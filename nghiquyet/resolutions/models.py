@@ -58,7 +58,7 @@ class Congress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Đại hội lần thứ {self.ordinal} ({self.term})"
+        return _("Đại hội lần thứ %(ordinal)s (%(term)s)") % {"ordinal": self.ordinal, "term": self.term}
 
 
 class Document(models.Model):

@@ -73,7 +73,7 @@ def test_failed_write_records_nothing(demo):
 
 def test_system_actor_name(demo):
     event = audit_record(actor=None, action="update", obj=demo.branch, unit=demo.branch)
-    assert event.actor is None and event.actor_name == "hệ thống"
+    assert event.actor is None and event.actor_name == "" and event.actor_display == "hệ thống"
 
 
 def test_snapshot_and_diff():
