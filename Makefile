@@ -65,6 +65,7 @@ messages: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/bench_tree.py
+	$(BIN)/python bench/bench_pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -93,24 +93,28 @@ def task_counts(tasks: QuerySet[Task]) -> dict[str, int]:
 # ------------------------------------------------------------------ for the pages
 
 def program_people(user, program: ActionProgram):
-    """People of the program's unit subtree (who may direct, own or advise its tasks), in the user's scope.
+    """People of the program's unit and of the units directly under it (who may direct, own or advise its
+    tasks: a commune's committee members include its branch secretaries), in the user's scope.
 
-    Current units only: people of merged-away predecessors are history and never get new tasks."""
+    Current units only: people of merged-away predecessors are history and never get new tasks. Deeper
+    levels are left out on purpose: a province program would otherwise offer every person of the province."""
     from nghiquyet.accounts.models import Person
     from nghiquyet.accounts.scope import unit_scope_q
 
-    return (Person.objects.filter(unit__path__under=program.unit.path)
+    return (Person.objects.filter(unit__path__under=program.unit.path, unit__depth__lte=program.unit.depth + 1)
             .filter(unit_scope_q(user, prefix="unit__", with_history=False))
             .select_related("unit").order_by("unit__path", "id"))
 
 
 def program_bodies(user, program: ActionProgram):
-    """Bodies that may coordinate tasks: government, Fatherland Front, mass organizations of the unit."""
+    """Bodies that may coordinate tasks: government, Fatherland Front, mass organizations of the unit
+    (the implementing bodies directly under it)."""
     from nghiquyet.accounts.scope import unit_scope_q
     from nghiquyet.org.models import Unit, UnitKind
 
     return Unit.objects.filter(unit_scope_q(user, with_history=False), path__under=program.unit.path,
-                               valid_to__isnull=True, kind__in=UnitKind.implementing_kinds()).order_by("path")
+                               depth__lte=program.unit.depth + 1, valid_to__isnull=True,
+                               kind__in=UnitKind.implementing_kinds()).order_by("path")
 
 
 def program_tasks(user, program: ActionProgram, *, status: str = "") -> QuerySet[Task]:

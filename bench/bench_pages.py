@@ -1,0 +1,93 @@
+"""Busy pages and API lists on the demo province: median response time and query count per persona.
+
+Seeds the demo province into its own SQLite file under /tmp unless DATABASE_URL is set (then that database
+must be empty or already hold the demo). Run: `make bench` or `.venv/bin/python bench/bench_pages.py [--runs 15]`.
+Numbers, not assertions: the query counts that must not grow are pinned in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        db = Path(tempfile.mkdtemp(prefix="nghiquyet-bench-")) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nghiquyet.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from nghiquyet.accounts.models import RoleAssignment
+    from nghiquyet.demo.seed import seed_demo
+    from nghiquyet.programs.models import ActionProgram
+    from nghiquyet.resolutions.models import Document
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    result = seed_demo()
+    print(f"seed_demo ({connection.vendor}): {time.perf_counter() - t0:.2f} s, created={result.created}, "
+          f"{result.active_units} active units, {result.members} members")
+
+    users = get_user_model().objects
+    unit = {a.user.username: a.unit for a in RoleAssignment.objects.select_related("user", "unit")}
+    province_resolution = Document.objects.get(unit=unit["demo-tinh"], is_congress_resolution=True)
+    commune_program = ActionProgram.objects.filter(unit=unit["demo-xa"]).order_by("pk").first()
+    province_program = ActionProgram.objects.filter(unit=unit["demo-tinh"]).order_by("pk").first()
+    pages = [
+        ("demo-tinh", "home", "/"),
+        ("demo-tinh", "tree search 'dong son'", "/don-vi/?q=dong+son"),
+        ("demo-tinh", "province unit page", f"/don-vi/{unit['demo-tinh'].pk}/"),
+        ("demo-tinh", "documents", "/nghi-quyet/"),
+        ("demo-tinh", "congress resolution (21 targets)", f"/nghi-quyet/{province_resolution.pk}/"),
+        ("demo-tinh", "coverage, 30 communes x 21 targets", f"/nghi-quyet/bao-phu/{unit['demo-tinh'].pk}/"),
+        ("demo-tinh", "province program", f"/chuong-trinh/{province_program.pk}/"),
+        ("demo-xa", "commune unit page", f"/don-vi/{unit['demo-xa'].pk}/"),
+        ("demo-xa", "documents (own + from above)", "/nghi-quyet/"),
+        ("demo-xa", "commune program", f"/chuong-trinh/{commune_program.pk}/"),
+        ("demo-xa", "my tasks", "/chuong-trinh/viec-cua-toi/"),
+        ("demo-chibo", "my tasks", "/chuong-trinh/viec-cua-toi/"),
+        ("demo-tinh", "API units", "/api/v1/units?page_size=100"),
+        ("demo-tinh", "API targets", "/api/v1/targets?page_size=100"),
+        ("demo-tinh", "API tasks", "/api/v1/tasks?page_size=100"),
+        ("demo-tinh", "API coverage", f"/api/v1/units/{unit['demo-tinh'].pk}/coverage"),
+    ]
+    print(f"\n{'persona':<11} {'page':<38} {'status':>6} {'queries':>7} {'median ms':>10} {'max ms':>8}")
+    clients = {}
+    for username, label, url in pages:
+        client = clients.get(username)
+        if client is None:
+            client = clients[username] = Client()
+            client.force_login(users.get(username=username))
+        timings = []
+        for _ in range(args.runs):
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+        print(f"{username:<11} {label:<38} {response.status_code:>6} {len(queries):>7} "
+              f"{statistics.median(timings):>10.1f} {max(timings):>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
