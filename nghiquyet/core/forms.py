@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -49,3 +50,64 @@ class VNDecimalField(forms.CharField):
             raise forms.ValidationError(
                 _("Giá trị không được lớn hơn %(v)s.") % {"v": format_vn_decimal(self.max_value)}, code="max_value")
         return number
+
+
+# --------------------------------------------------------------------------- choices by id
+
+MAX_ID = 2**63 - 1
+_ID_RE = re.compile(r"[0-9]{1,19}")
+CHOICE_ERRORS = {
+    "invalid_choice": gettext_lazy("Lựa chọn không hợp lệ."),
+    "invalid_pk_value": gettext_lazy("Lựa chọn không hợp lệ."),
+    "invalid_list": gettext_lazy("Lựa chọn không hợp lệ."),
+}
+
+
+def is_valid_id(value) -> bool:
+    """An id a database can look up: ASCII digits only (no "²", no "١"), 1..2**63-1 (else SQLite overflows)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 1 <= value <= MAX_ID
+    if not isinstance(value, str) or not _ID_RE.fullmatch(value):
+        return False
+    return 1 <= int(value) <= MAX_ID
+
+
+class _IdChoiceMixin:
+    """Choices keyed by an integer primary key: anything else is an invalid choice, never a database error."""
+
+    def __init__(self, *args, **kwargs):
+        messages = dict(CHOICE_ERRORS)
+        messages.update(kwargs.pop("error_messages", None) or {})
+        super().__init__(*args, error_messages=messages, **kwargs)
+
+    def _checkable(self, value) -> bool:
+        if self.to_field_name is not None:
+            return True  # keyed by another field: Django's own checks apply
+        if isinstance(value, self.queryset.model):
+            return True
+        return is_valid_id(value)
+
+
+class IdChoiceField(_IdChoiceMixin, forms.ModelChoiceField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not self._checkable(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(_IdChoiceMixin, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        for pk in value:
+            if not self._checkable(pk):
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
+
+
+SafeModelChoiceField = IdChoiceField
+SafeModelMultipleChoiceField = IdMultipleChoiceField

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import units_changeable
+from nghiquyet.core.forms import IdChoiceField, IdMultipleChoiceField
 from nghiquyet.org.models import Unit, UnitKind
 
 REQUIRED = {"required": _("Trường này không được để trống.")}
@@ -17,10 +18,16 @@ COUNT_ERRORS = {
     **REQUIRED,
     "invalid": _("Nhập một số nguyên."),
     "min_value": _("Số đảng viên phải là số nguyên không âm."),
+    "max_value": _("Số đảng viên không được lớn hơn 2.147.483.647."),
 }
+MAX_MEMBERS = 2**31 - 1  # what an integer column holds everywhere
 CHOICE_ERRORS = {**REQUIRED, "invalid_choice": _("Lựa chọn không hợp lệ."),
                  "invalid_pk_value": _("Lựa chọn không hợp lệ.")}
 MAX_SPLIT_PARTS = 10
+
+
+def count_widget() -> forms.NumberInput:
+    return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
 
 
 class DateInput(forms.DateInput):
@@ -35,12 +42,12 @@ def date_field(label) -> forms.DateField:
                            error_messages=DATE_ERRORS)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
         return f"{'· ' * obj.depth}{obj.name} ({obj.code})"
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name} ({obj.code})"
 
@@ -56,8 +63,8 @@ class UnitEditForm(forms.Form):
     short_name = forms.CharField(label=_("Tên ngắn"), max_length=120, required=False)
     code = forms.CharField(label=_("Mã đơn vị"), max_length=40, error_messages={
         **REQUIRED, "max_length": _("Mã đơn vị tối đa 40 ký tự.")})
-    member_count = forms.IntegerField(label=_("Số đảng viên"), min_value=0, error_messages=COUNT_ERRORS,
-                                      widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
+    member_count = forms.IntegerField(label=_("Số đảng viên"), min_value=0, max_value=MAX_MEMBERS,
+                                      error_messages=COUNT_ERRORS, widget=count_widget())
 
 
 class ReorganizeForm(forms.Form):
@@ -137,7 +144,8 @@ class MergeForm(ReorganizeForm):
     new_kind = forms.ChoiceField(label=_("Loại đơn vị mới"), choices=UnitKind.choices, required=False,
                                  error_messages=CHOICE_ERRORS)
     new_member_count = forms.IntegerField(
-        label=_("Số đảng viên của đơn vị mới"), min_value=0, required=False, error_messages=COUNT_ERRORS,
+        label=_("Số đảng viên của đơn vị mới"), min_value=0, max_value=MAX_MEMBERS, required=False,
+        error_messages=COUNT_ERRORS,
         help_text=_("Để trống: bằng tổng số đảng viên của các đơn vị hợp nhất."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
     )
@@ -176,8 +184,8 @@ class SplitPartForm(forms.Form):
     name = forms.CharField(label=_("Tên"), max_length=255, error_messages=REQUIRED)
     short_name = forms.CharField(label=_("Tên ngắn"), max_length=120, required=False)
     kind = forms.ChoiceField(label=_("Loại"), choices=UnitKind.choices, error_messages=CHOICE_ERRORS)
-    member_count = forms.IntegerField(label=_("Số đảng viên"), min_value=0, error_messages=COUNT_ERRORS,
-                                      widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
+    member_count = forms.IntegerField(label=_("Số đảng viên"), min_value=0, max_value=MAX_MEMBERS,
+                                      error_messages=COUNT_ERRORS, widget=count_widget())
 
 
 SplitPartFormSet = forms.formset_factory(SplitPartForm, extra=0, max_num=MAX_SPLIT_PARTS, validate_max=True,

@@ -22,6 +22,11 @@ parent existed or last changed place, and a unit only closes after every child t
 left it had gone. So the tree ``tree_as_of`` any day is a proper tree: no cycle, no
 unit under a parent that was closed or not yet founded that day. Closed units are
 history and are never written to again.
+
+Who may reorganize: ``Perm.UNIT_REORGANIZE`` at every unit involved and, for the unit that is
+renamed, moved, closed or split, at its parent too (the level above decides on its subordinates:
+a commune office does not rename or dissolve its own commune); a root only by a superuser.
+``can_reorganize`` tells the pages.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.roles import Perm
-from nghiquyet.accounts.scope import can
+from nghiquyet.accounts.scope import can, scope_of
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
 from nghiquyet.core.fields import path_ids
@@ -90,6 +95,28 @@ def _require(actor, perm: str, *units: Unit) -> None:
     for unit in units:
         if not can(actor, perm, unit):
             raise PermissionDenied(_("Bạn không có quyền thay đổi đơn vị “%(unit)s”.") % {"unit": unit.name})
+
+
+def can_reorganize(actor, unit: Unit) -> bool:
+    """May ``actor`` rename, move, close or split ``unit``: ``Perm.UNIT_REORGANIZE`` at the unit and at its
+    parent (the level above decides on its subordinates); a root unit only for a superuser. No query."""
+    if not can(actor, Perm.UNIT_REORGANIZE, unit):
+        return False
+    scope = scope_of(actor)
+    ancestors = unit.ancestor_ids
+    if not ancestors:
+        return scope.is_superuser
+    parent_path = "/" + "/".join(str(i) for i in ancestors) + "/"
+    return scope.covers(parent_path, Perm.UNIT_REORGANIZE)
+
+
+def _require_at_parent(actor, unit: Unit) -> None:
+    """``can_reorganize`` or ``PermissionDenied`` (``actor=None`` is the system)."""
+    if actor is None:
+        return
+    if not can_reorganize(actor, unit):
+        raise PermissionDenied(_("Việc sắp xếp “%(unit)s” do cấp trên của đơn vị quyết định: "
+                                 "bạn không có quyền sắp xếp tổ chức ở cấp trên.") % {"unit": unit.name})
 
 
 def _lock(unit: Unit | None) -> Unit | None:
@@ -392,6 +419,7 @@ def unit_rename(
 ) -> ReorgResult:
     unit = _lock(unit)
     _require(actor, Perm.UNIT_REORGANIZE, unit)
+    _require_at_parent(actor, unit)
     _require_active(unit, "unit")
     name = (name or "").strip()
     if not name:
@@ -421,6 +449,7 @@ def unit_move(
     """Move a unit with its whole subtree under another parent (điều chuyển)."""
     unit, new_parent = _lock(unit), _lock(new_parent)
     _require(actor, Perm.UNIT_REORGANIZE, unit, new_parent)
+    _require_at_parent(actor, unit)
     _require_active(unit, "unit")
     _require_active(new_parent, "new_parent")
     if new_parent.path.startswith(unit.path):
@@ -488,6 +517,8 @@ def unit_merge(
     if target is None and parent is None:
         raise ValidationError({"new_parent": _("Chọn đơn vị cấp trên của đơn vị mới.")})
     _require(actor, Perm.UNIT_REORGANIZE, *sources, *([target] if target else [parent]))
+    for source in sources:  # a merged unit closes: the level above decides, as for ``unit_close``
+        _require_at_parent(actor, source)
     if duplicate is not None:
         raise ValidationError({"sources": _(
             "Không thể hợp nhất một đơn vị với chính nó: “%(unit)s” được chọn hai lần."
@@ -593,6 +624,7 @@ def unit_split(
     if parent is None:
         raise ValidationError({"new_parent": _("Đơn vị cấp cao nhất không thể chia tách.")})
     _require(actor, Perm.UNIT_REORGANIZE, unit, parent)
+    _require_at_parent(actor, unit)
     _require_active(unit, "unit")
     _require_active(parent, "new_parent")
     if parent.path.startswith(unit.path):
@@ -668,6 +700,7 @@ def unit_close(
     """End a unit (giải thể). Refused while it still has active units or members under it."""
     unit = _lock(unit)
     _require(actor, Perm.UNIT_REORGANIZE, unit)
+    _require_at_parent(actor, unit)
     _require_active(unit, "unit")
     active_children = unit.children.filter(valid_to__isnull=True).count()
     if active_children:

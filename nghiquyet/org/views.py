@@ -37,6 +37,7 @@ from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.org.services import (
     NewUnit,
     ReorgResult,
+    can_reorganize,
     unit_close,
     unit_merge,
     unit_move,
@@ -225,7 +226,7 @@ def unit_detail(request, unit_id: int):
         "as_of": as_of, "as_of_raw": as_of_raw, "as_of_rows": as_of_rows, "as_of_error": as_of_error,
         "as_of_cut": as_of_cut, "as_of_limit": TREE_AS_OF_LIMIT,
         "can_edit": active and can(user, Perm.UNIT_CHANGE, unit),
-        "can_reorganize": active and can(user, Perm.UNIT_REORGANIZE, unit),
+        "can_reorganize": active and can_reorganize(user, unit),
         "ops": OPS.items(),
     })
 
@@ -303,6 +304,8 @@ def _result_rows(result: ReorgResult) -> dict:
 def unit_reorganize(request, unit_id: int):
     user = request.user
     unit = _writable_unit(request, unit_id, Perm.UNIT_REORGANIZE)
+    if not can_reorganize(user, unit):
+        raise PermissionDenied(_("Việc sắp xếp “%(unit)s” do cấp trên của đơn vị quyết định.") % {"unit": unit.name})
     op = request.POST.get("op") if request.method == "POST" else request.GET.get("op")
     if op not in OP_FORMS:
         return render(request, "org/unit_reorganize.html", {"unit": unit, "op": None, "ops": OPS.items()})
@@ -379,5 +382,5 @@ def unit_edit(request, unit_id: int):
             messages.success(request, _("Đã lưu thông tin đơn vị."))
             return redirect("unit_detail", unit_id=unit.pk)
     return render(request, "org/unit_edit.html", {
-        "unit": unit, "form": form, "can_reorganize": can(request.user, Perm.UNIT_REORGANIZE, unit),
+        "unit": unit, "form": form, "can_reorganize": can_reorganize(request.user, unit),
     })

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from nghiquyet.core.forms import VNDecimalField
+from nghiquyet.core.forms import MAX_ID, IdChoiceField, IdMultipleChoiceField, VNDecimalField
 from nghiquyet.resolutions.models import Aggregation, Direction, Domain, ItemKind, Target
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
@@ -25,7 +27,7 @@ def apply_service_errors(form: forms.Form, exc: ValidationError, *, aliases: dic
             form.add_error(name if name in form.fields else None, message)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(IdChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
 
@@ -36,11 +38,11 @@ class DocumentForm(forms.Form):
                              help_text=_("Ví dụ: 58-NQ/TW, 01-NQ/ĐU (không có dấu hai chấm)."))
     issued_on = forms.DateField(label=_("Ngày ban hành"), **DATE_WIDGET)
     title = forms.CharField(label=_("Trích yếu"), max_length=500)
-    term = forms.ModelChoiceField(label=_("Nhiệm kỳ"), queryset=None, required=False,
+    term = IdChoiceField(label=_("Nhiệm kỳ"), queryset=None, required=False,
                                   empty_label=_("— Không gắn nhiệm kỳ —"))
     is_congress_resolution = forms.BooleanField(label=_("Nghị quyết đại hội"), required=False)
-    implements = forms.ModelMultipleChoiceField(label=_("Thực hiện văn bản cấp trên"), queryset=None,
-                                                required=False, widget=forms.CheckboxSelectMultiple)
+    implements = IdMultipleChoiceField(label=_("Thực hiện văn bản cấp trên"), queryset=None,
+                                       required=False, widget=forms.CheckboxSelectMultiple)
     full_text = forms.CharField(label=_("Toàn văn"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, units, terms, above, **kwargs):
@@ -128,6 +130,9 @@ class TargetForm(forms.Form):
                 if self.cleaned_data.get(f"milestone_{year}") is not None}
 
 
+_DESTINATION = re.compile(r"([ti])([0-9]{1,18})", re.ASCII)
+
+
 class AlignmentForm(forms.Form):
     """Link up to a superior's target ("t<id>") or item ("i<id>")."""
 
@@ -145,17 +150,19 @@ class AlignmentForm(forms.Form):
 
     def clean_destination(self):
         value = self.cleaned_data["destination"]
-        if len(value) < 2 or value[0] not in "ti" or not value[1:].isdigit():
+        match = _DESTINATION.fullmatch(value)
+        number = int(match[2]) if match else 0
+        if not 1 <= number <= MAX_ID:
             raise forms.ValidationError(_("Chọn chỉ tiêu hoặc nội dung cần liên kết."))
-        return value[0], int(value[1:])
+        return match[1], number
 
 
 class CopyDownForm(forms.Form):
-    destination = forms.ModelChoiceField(label=_("Sao chép vào văn bản"), queryset=None,
-                                         empty_label=_("— Chọn văn bản của đơn vị mình —"))
-    sources = forms.ModelMultipleChoiceField(label=_("Các chỉ tiêu sao chép"), queryset=None,
-                                             widget=forms.CheckboxSelectMultiple,
-                                             error_messages={"required": _("Chọn ít nhất một chỉ tiêu.")})
+    destination = IdChoiceField(label=_("Sao chép vào văn bản"), queryset=None,
+                                empty_label=_("— Chọn văn bản của đơn vị mình —"))
+    sources = IdMultipleChoiceField(label=_("Các chỉ tiêu sao chép"), queryset=None,
+                                    widget=forms.CheckboxSelectMultiple,
+                                    error_messages={"required": _("Chọn ít nhất một chỉ tiêu.")})
 
     def __init__(self, *args, destinations, sources, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +175,7 @@ class CopyDownForm(forms.Form):
 class ItemLinkForm(AlignmentForm):
     """Link one of a document's objectives, key programs or breakthroughs up to a superior's target or item."""
 
-    item = forms.ModelChoiceField(label=_("Nội dung của văn bản này"), queryset=None, empty_label=_("— Chọn —"))
+    item = IdChoiceField(label=_("Nội dung của văn bản này"), queryset=None, empty_label=_("— Chọn —"))
 
     field_order = ["item", "destination"]
 

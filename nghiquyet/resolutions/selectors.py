@@ -10,17 +10,16 @@ from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.scope import issued_above_filter, units_visible
 from nghiquyet.core.fields import path_ids
+from nghiquyet.core.forms import is_valid_id
 from nghiquyet.core.text import search_terms
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.resolutions.models import Alignment, Document, Milestone, ResolutionItem, Target, Term
 
 
 def _get(queryset: QuerySet, pk, message: str):
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404(message) from None
-    obj = queryset.filter(pk=pk).first()
+    if not is_valid_id(pk):  # "²", "-1", 2**63: unknown, never a database error
+        raise Http404(message)
+    obj = queryset.filter(pk=int(pk)).first()
     if obj is None:
         raise Http404(message)
     return obj
@@ -193,9 +192,33 @@ def documents_above(user, unit: Unit) -> QuerySet[Document]:
         .exclude(unit=unit)
 
 
+def plan_units_for_document(user, document: Document, *, include_own: bool = True) -> QuerySet[Unit]:
+    """Active party organizations where the user may change plans and that must implement ``document``:
+    its own unit (unless ``include_own`` is false) and every unit for which it is "from above" in the sense
+    of ``resolutions.services.is_from_above`` — units below its issuer, any unit for a Central Committee
+    document, units whose line adopted it as a thematic resolution (``Document.implements``).
+    Never an ancestor of the issuer. Lazy: one query when evaluated."""
+    from django.db.models import CharField, Exists, ExpressionWrapper, OuterRef, Q, Value
+    from django.db.models.functions import Cast, Concat
+    from django.db.models.lookups import Contains
+
+    issuer = document.unit
+    if issuer.kind == UnitKind.CENTRAL:
+        reach = Q(pk__isnull=False)
+    else:
+        # Below a unit that declared it implements the document: the adopter's id is on the unit's path.
+        marker = Concat(Value("/"), Cast("from_document__unit_id", CharField()), Value("/"))
+        outer_path = ExpressionWrapper(OuterRef("path"), output_field=CharField())
+        adopted = Document.implements.through.objects.filter(Contains(outer_path, marker), to_document=document)
+        reach = Q(path__under=issuer.path) | Q(Exists(adopted))
+    units = plan_units_changeable(user).filter(reach).exclude(pk__in=issuer.ancestor_ids)
+    return units if include_own else units.exclude(pk=issuer.pk)
+
+
 def copy_down_destinations(user, document: Document) -> QuerySet[Document]:
-    """Documents of units strictly below ``document``'s issuer where the user may change plans."""
-    units = plan_units_changeable(user, under=document.unit).exclude(pk=document.unit_id)
+    """Documents of the units that must implement ``document`` (see ``plan_units_for_document``) where the
+    user may change plans; never the document's own unit."""
+    units = plan_units_for_document(user, document, include_own=False)
     return documents_visible(user).filter(unit__in=units)
 
 

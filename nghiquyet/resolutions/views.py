@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, unit_get_visible
+from nghiquyet.core.forms import is_valid_id
 from nghiquyet.core.pagination import paginate
 from nghiquyet.programs.selectors import programs_visible
 from nghiquyet.resolutions import selectors
@@ -46,10 +47,8 @@ def _require_plan_change(user, unit) -> None:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A positive id or year from the query string; anything a database could not look up is ``None``."""
+    return int(value) if is_valid_id(value) else None
 
 
 @login_required
@@ -168,9 +167,8 @@ def document_detail(request, pk: int):
 
 
 def _can_add_program(user, document) -> bool:
-    """A program may implement a resolution of the unit itself or of one of its ancestors."""
-    units = selectors.plan_units_changeable(user)
-    return units.filter(path__under=document.unit.path).exists()
+    """A program may implement a resolution of the unit itself or one it must implement ("from above")."""
+    return selectors.plan_units_for_document(user, document).exists()
 
 
 @login_required

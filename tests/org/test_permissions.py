@@ -12,7 +12,17 @@ from nghiquyet.accounts.models import RoleAssignment
 from nghiquyet.accounts.roles import Role
 from nghiquyet.audit.models import AuditAction, AuditEvent
 from nghiquyet.org.models import Unit, UnitKind
-from nghiquyet.org.services import NewUnit, unit_create, unit_merge, unit_move, unit_rename, unit_update
+from nghiquyet.org.services import (
+    NewUnit,
+    can_reorganize,
+    unit_close,
+    unit_create,
+    unit_merge,
+    unit_move,
+    unit_rename,
+    unit_split,
+    unit_update,
+)
 from tests.org.helpers import db_state
 
 pytestmark = pytest.mark.django_db
@@ -51,15 +61,42 @@ def test_outside_the_subtree_is_denied(demo):
                                name="Tỉnh khác", valid_from=DAY))
 
 
-def test_a_branch_secretary_reorganizes_only_the_branch(demo):
+def test_a_branch_secretary_reorganizes_nothing(demo):
+    """Renaming, moving, closing, splitting or merging a unit away is decided by the level above."""
     denied(lambda: unit_rename(actor=demo.chibo, unit=demo.commune, name="Xã khác", effective_date=DAY,
                                decision_ref=DECISION))
     sibling = next(b for b in _branches(demo.commune) if b.pk != demo.branch.pk)
     denied(lambda: unit_merge(actor=demo.chibo, sources=[sibling], target=demo.branch, effective_date=DAY,
                               decision_ref=DECISION))
-    result = unit_rename(actor=demo.chibo, unit=demo.branch, name="Chi bộ thôn Mới", effective_date=DAY,
+    denied(lambda: unit_rename(actor=demo.chibo, unit=demo.branch, name="Chi bộ thôn Mới", effective_date=DAY,
+                               decision_ref=DECISION))
+    result = unit_rename(actor=demo.xa, unit=demo.branch, name="Chi bộ thôn Mới", effective_date=DAY,
                          decision_ref=DECISION)
-    assert result.reorganization.actor == demo.chibo
+    assert result.reorganization.actor == demo.xa
+
+
+def test_a_commune_office_does_not_rename_close_move_split_or_merge_away_its_own_commune(demo):
+    """Regression: rename and close used to need the permission only at the unit itself."""
+    assert can_reorganize(demo.xa, demo.branch) and not can_reorganize(demo.xa, demo.commune)
+    assert can_reorganize(demo.tinh, demo.commune) and not can_reorganize(demo.tinh, demo.province)
+    assert not can_reorganize(demo.chibo, demo.branch)
+    args = {"effective_date": DAY, "decision_ref": DECISION}
+    for dry_run in (False, True):
+        denied(lambda dry_run=dry_run: unit_rename(actor=demo.xa, unit=demo.commune, name="Xã Đông Sơn Mới",
+                                                   dry_run=dry_run, **args))
+        denied(lambda dry_run=dry_run: unit_close(actor=demo.xa, unit=demo.commune, dry_run=dry_run, **args))
+    first = _branches(demo.commune)[0]
+    denied(lambda: unit_move(actor=demo.xa, unit=demo.commune, new_parent=demo.commune, **args))
+    parts = [NewUnit(code=f"X.{c}", name=f"Xã {c}", kind=UnitKind.COMMUNE) for c in "AB"]
+    denied(lambda: unit_split(actor=demo.xa, unit=demo.commune, new_parent=demo.commune, parts=parts, **args))
+    denied(lambda: unit_merge(actor=demo.xa, sources=[demo.commune], target=first, **args))
+    # A root has no level above: only a superuser.
+    denied(lambda: unit_rename(actor=demo.tinh, unit=demo.province, name="Tỉnh khác", **args))
+    admin = get_user_model().objects.create_superuser("quan-tri-thu", password="x" * 12)
+    assert can_reorganize(admin, demo.province)
+    # The province office still renames the commune.
+    unit_rename(actor=demo.tinh, unit=demo.commune, name="Đảng bộ xã Đông Sơn Mới", **args)
+    assert Unit.objects.get(pk=demo.commune.pk).name == "Đảng bộ xã Đông Sơn Mới"
 
 
 def test_roles_without_the_reorganize_permission_are_denied(demo):

@@ -178,6 +178,10 @@ def test_commune_page(client, demo):
     assert "Cán bộ" in html
     assert f"/nhat-ky/?unit={demo.commune.pk}" in html
     assert reverse("unit_edit", args=[demo.commune.pk]) in html
+    # Reorganizing the commune itself is for the level above (the province office).
+    assert reverse("unit_reorganize", args=[demo.commune.pk]) not in html
+    client.force_login(demo.tinh)
+    html = client.get(reverse("unit_detail", args=[demo.commune.pk])).content.decode()
     assert reverse("unit_reorganize", args=[demo.commune.pk]) in html
 
 
@@ -373,7 +377,8 @@ def test_move_preview_and_confirm(client, demo):
 
 
 def test_move_into_own_subtree_is_refused_with_the_reason(client, demo):
-    client.force_login(demo.tinh)
+    # The province is a root: only a superuser reorganizes it.
+    client.force_login(get_user_model().objects.create_superuser("quan-tri-thu", password="x" * 12))
     before = counts()
     response = reorg(client, demo.province, {"op": "move", "new_parent": demo.commune.pk}, confirm=True)
     assert response.status_code == 200
