@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -20,8 +18,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No MEDIA serving here, not even with DEBUG: evidence files are private to the task's readers and go through
+# the scoped download view (programs.views.evidence_download).
 
 handler404 = "nghiquyet.core.views.not_found"
 handler403 = "nghiquyet.core.views.forbidden"

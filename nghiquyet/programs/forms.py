@@ -69,6 +69,15 @@ class ProgressForm(forms.Form):
     note = forms.CharField(label=_("Nội dung tiến độ"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     evidence = forms.FileField(label=_("Tệp minh chứng"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        from nghiquyet.programs.services import EVIDENCE_TYPES, evidence_max_bytes
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["evidence"]
+        field.widget.attrs["accept"] = ",".join(f".{ext}" for ext in EVIDENCE_TYPES)
+        field.help_text = _("Nhận tệp %(types)s, tối đa %(mb)d MB.") % {
+            "types": ", ".join(EVIDENCE_TYPES), "mb": evidence_max_bytes() // (1024 * 1024)}
+
 
 class ProgramForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=None, empty_label=None)

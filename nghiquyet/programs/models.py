@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -108,10 +110,21 @@ class TaskUpdate(models.Model):
         return f"{self.on}: {self.percent}%"
 
 
+def evidence_path(instance: TaskEvidence, filename: str) -> str:
+    """A random stored name: the uploader's name (kept in ``TaskEvidence.name``) never reaches the disk.
+    Only the extension stays, lower case, and only when it is a plain one (the service allows a short list)."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    suffix = f".{suffix}" if suffix.isascii() and suffix.isalnum() and len(suffix) <= 5 else ""
+    return f"tasks/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
 class TaskEvidence(models.Model):
+    """A file attached to a progress report. Served only through the scoped download view, as an attachment."""
+
     update = models.ForeignKey(TaskUpdate, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to="tasks/%Y/")
-    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    name = models.CharField(_("tên tệp gốc"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
 
     def __str__(self) -> str:
         return self.name

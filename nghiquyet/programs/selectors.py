@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nghiquyet.accounts.models import Person
 from nghiquyet.accounts.scope import issued_above_filter, scope_filter
-from nghiquyet.programs.models import ActionProgram, Task, TaskStatus
+from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.programs.models import ActionProgram, Task, TaskEvidence, TaskStatus
 
 TASK_RELATED = ("program__unit", "directing", "responsible", "advisor", "unit")
 
@@ -92,29 +96,70 @@ def task_counts(tasks: QuerySet[Task]) -> dict[str, int]:
 
 # ------------------------------------------------------------------ for the pages
 
-def program_people(user, program: ActionProgram):
-    """People of the program's unit and of the units directly under it (who may direct, own or advise its
-    tasks: a commune's committee members include its branch secretaries), in the user's scope.
+# Who and what a program's tasks may name. ONE rule, in two forms kept side by side (a query for the lists the
+# pages and the API offer, a test on loaded objects for the service); tests/programs check they agree.
 
-    Current units only: people of merged-away predecessors are history and never get new tasks. Deeper
-    levels are left out on purpose: a province program would otherwise offer every person of the province."""
-    from nghiquyet.accounts.models import Person
-    from nghiquyet.accounts.scope import unit_scope_q
-
-    return (Person.objects.filter(unit__path__under=program.unit.path, unit__depth__lte=program.unit.depth + 1)
-            .filter(unit_scope_q(user, prefix="unit__", with_history=False))
-            .select_related("unit").order_by("unit__path", "id"))
+def _people_units_q(unit: Unit, prefix: str = "") -> Q:
+    """Units whose people may direct, own or advise a task of ``unit``'s programs: the unit itself, the units
+    directly under it (a commune's committee members include its branch secretaries) and its ancestors (a
+    branch task may be directed by a commune standing committee member). Current units only."""
+    return Q(**{f"{prefix}valid_to__isnull": True}) & (
+        Q(**{f"{prefix}pk__in": [unit.pk, *unit.ancestor_ids]}) | Q(**{f"{prefix}parent_id": unit.pk}))
 
 
-def program_bodies(user, program: ActionProgram):
-    """Bodies that may coordinate tasks: government, Fatherland Front, mass organizations of the unit
-    (the implementing bodies directly under it)."""
-    from nghiquyet.accounts.scope import unit_scope_q
-    from nghiquyet.org.models import Unit, UnitKind
+def person_assignable(unit: Unit, person) -> bool:
+    """The same rule as ``_people_units_q`` on a loaded person (``person.unit`` select_related)."""
+    candidate = person.unit
+    return candidate.valid_to is None and (
+        candidate.pk == unit.pk or candidate.pk in unit.ancestor_ids or candidate.parent_id == unit.pk)
 
-    return Unit.objects.filter(unit_scope_q(user, with_history=False), path__under=program.unit.path,
-                               depth__lte=program.unit.depth + 1, valid_to__isnull=True,
-                               kind__in=UnitKind.implementing_kinds()).order_by("path")
+
+def body_kinds() -> set[str]:
+    return UnitKind.implementing_kinds() | {UnitKind.BRANCH}
+
+
+def _bodies_q(unit: Unit) -> Q:
+    """Bodies that may coordinate a task of ``unit``'s programs: the government, Fatherland Front, mass
+    organizations and party branches directly under the unit. Current units only."""
+    return Q(valid_to__isnull=True, parent_id=unit.pk, kind__in=body_kinds())
+
+
+def body_assignable(unit: Unit, body) -> bool:
+    """The same rule as ``_bodies_q`` on a loaded unit."""
+    return body.valid_to is None and body.parent_id == unit.pk and body.kind in body_kinds()
+
+
+def people_assignable(unit: Unit, *, keep: Iterable[int] = ()) -> QuerySet[Person]:
+    """People a task of ``unit``'s programs may name, plus ``keep`` (the people a task being edited already
+    names: a person moved elsewhere since stays on the task until someone replaces them)."""
+    keep = [pk for pk in keep if pk is not None]
+    rule = _people_units_q(unit, prefix="unit__")
+    if keep:
+        rule |= Q(pk__in=keep)
+    return Person.objects.filter(rule).select_related("unit").order_by("unit__path", "id")
+
+
+def bodies_assignable(unit: Unit, *, keep: Iterable[int] = ()) -> QuerySet[Unit]:
+    keep = [pk for pk in keep if pk is not None]
+    rule = _bodies_q(unit)
+    if keep:
+        rule |= Q(pk__in=keep)
+    return Unit.objects.filter(rule).order_by("path")
+
+
+def program_people(user, program: ActionProgram, *, task: Task | None = None) -> QuerySet[Person]:
+    """People who may direct, own or advise ``program``'s tasks (``people_assignable``; with ``task``, also
+    the people it names now). Exactly what ``task_create``/``task_update`` accept: reading the program is
+    the caller's check (``program_get``), the names of the unit's ancestors' people are not a secret to it."""
+    keep = (task.directing_id, task.responsible_id, task.advisor_id) if task is not None else ()
+    return people_assignable(program.unit, keep=keep)
+
+
+def program_bodies(user, program: ActionProgram, *, task: Task | None = None) -> QuerySet[Unit]:
+    """Bodies that may coordinate ``program``'s tasks (``bodies_assignable``; with ``task``, also the
+    bodies it names now)."""
+    keep = [b.pk for b in task.coordinating.all()] if task is not None else ()
+    return bodies_assignable(program.unit, keep=keep)
 
 
 def program_tasks(user, program: ActionProgram, *, status: str = "") -> QuerySet[Task]:
@@ -123,3 +168,33 @@ def program_tasks(user, program: ActionProgram, *, status: str = "") -> QuerySet
 
 def task_updates(task: Task):
     return task.updates.select_related("author").prefetch_related("evidence")
+
+
+def task_links_up(user, task: Task) -> list:
+    """The task's links up whose target or item the user may read (as the API shows them)."""
+    from nghiquyet.resolutions import selectors as resolution_selectors
+    from nghiquyet.resolutions.models import Alignment
+
+    links = list(Alignment.objects.filter(from_task=task).select_related("to_target__unit", "to_item__document__unit")
+                 .order_by("id"))
+    target_ids = [a.to_target_id for a in links if a.to_target_id]
+    item_ids = [a.to_item_id for a in links if a.to_item_id]
+    readable_targets = set(resolution_selectors.targets_visible(user).prefetch_related(None)
+                           .filter(pk__in=target_ids).values_list("pk", flat=True)) if target_ids else set()
+    readable_items = set(resolution_selectors.items_visible(user).filter(pk__in=item_ids)
+                         .values_list("pk", flat=True)) if item_ids else set()
+    return [a for a in links if (a.to_target_id and a.to_target_id in readable_targets)
+            or (a.to_item_id and a.to_item_id in readable_items)]
+
+
+def evidence_get(user, pk) -> TaskEvidence:
+    """An evidence file of a task the user may read (``task_get``), or 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(_("Không tìm thấy tệp minh chứng.")) from None
+    evidence = TaskEvidence.objects.select_related("update").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404(_("Không tìm thấy tệp minh chứng."))
+    task_get(user, evidence.update.task_id)
+    return evidence

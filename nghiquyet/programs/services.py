@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +17,9 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
-from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.org.models import Unit
 from nghiquyet.programs.models import ActionProgram, Task, TaskEvidence, TaskStatus, TaskUpdate
+from nghiquyet.programs.selectors import body_assignable, person_assignable
 from nghiquyet.resolutions.models import Document
 from nghiquyet.resolutions.symbols import symbol_clean
 
@@ -149,8 +151,11 @@ def _percent(value, errors: dict, field: str = "percent") -> int | None:
     return number
 
 
-def _check_task(task: Task, coordinating: list[Unit]) -> None:
-    """The clears required by the setting, field sizes, dates, people and bodies of the unit, progress."""
+def _check_task(task: Task, coordinating: list[Unit], *, keep_people: Iterable[int] = (),
+                keep_bodies: Iterable[int] = ()) -> None:
+    """The clears required by the setting, field sizes, dates, people and bodies (``person_assignable``,
+    ``body_assignable``; those the task already names are kept), progress."""
+    keep_people, keep_bodies = set(keep_people), set(keep_bodies)
     errors: dict[str, str] = {}
     for clear in required_clears():
         fields, message = CLEARS[clear]
@@ -175,18 +180,19 @@ def _check_task(task: Task, coordinating: list[Unit]) -> None:
     if "completed_on" not in errors and task.completed_on and task.completed_on > timezone.localdate():
         errors["completed_on"] = _("Ngày hoàn thành không được ở tương lai.")
     unit = task.program.unit
-    allowed = {unit.pk, *unit.ancestor_ids}
     for field in ("directing", "responsible", "advisor"):
         person = getattr(task, field)
         if person is None:
             continue
         if not isinstance(person, Person):
             errors[field] = _("Chọn một cán bộ.")
-        elif person.unit_id not in allowed and not person.unit.path.startswith(unit.path):
-            errors[field] = _("“%(p)s” không thuộc đơn vị này.") % {"p": person.full_name}
+        elif person.pk not in keep_people and not person_assignable(unit, person):
+            errors[field] = _("“%(p)s” không thuộc đơn vị này, đơn vị trực thuộc hoặc cấp trên.") % {
+                "p": person.full_name}
     for body in coordinating:
-        if not isinstance(body, Unit) or not body.path.startswith(unit.path) or body.pk == unit.pk \
-                or body.kind not in UnitKind.implementing_kinds() | {UnitKind.BRANCH}:
+        if not isinstance(body, Unit):
+            errors["coordinating"] = _("Chọn cơ quan, đoàn thể phối hợp.")
+        elif body.pk not in keep_bodies and not body_assignable(unit, body):
             errors["coordinating"] = _("“%(b)s” không phải cơ quan, đoàn thể thuộc đơn vị.") % {"b": body}
     if task.status not in TaskStatus.values:
         errors["status"] = _("Trạng thái không hợp lệ.")
@@ -278,7 +284,9 @@ def task_update(*, actor, task: Task, coordinating: list[Unit] | None = None, **
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
     before = snapshot(task, TASK_FIELDS)
     before_status = task.status
-    before_coordinating = sorted(str(b) for b in task.coordinating.all())
+    before_bodies = list(task.coordinating.all())
+    before_coordinating = sorted(str(b) for b in before_bodies)
+    keep_people = {task.directing_id, task.responsible_id, task.advisor_id} - {None}
     errors: dict[str, str] = {}
     for key, value in values.items():
         if key == "percent":
@@ -289,8 +297,8 @@ def task_update(*, actor, task: Task, coordinating: list[Unit] | None = None, **
     if errors:
         raise ValidationError(errors)
     _apply_status(task, before_status, values)
-    bodies = list(coordinating) if coordinating is not None else list(task.coordinating.all())
-    _check_task(task, bodies)
+    bodies = list(coordinating) if coordinating is not None else before_bodies
+    _check_task(task, bodies, keep_people=keep_people, keep_bodies={b.pk for b in before_bodies})
     task.save()
     changes = diff(before, snapshot(task, TASK_FIELDS))
     if coordinating is not None:
@@ -305,6 +313,84 @@ def task_update(*, actor, task: Task, coordinating: list[Unit] | None = None, **
 
 def task_is_own(user, task: Task) -> bool:
     return any(p is not None and p.user_id == user.pk for p in (task.directing, task.responsible, task.advisor))
+
+
+# Evidence files: extension -> (content type served, how the file must start). Only documents and pictures
+# people attach to a report; anything a browser could run (html, svg, js) is refused, and so are archives
+# (their content cannot be checked). The download view serves them as attachments with nosniff.
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+    "ppt": ("application/vnd.ms-powerpoint", (b"\xd0\xcf\x11\xe0",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
+    "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "txt": ("text/plain; charset=utf-8", ()),
+}
+
+
+def evidence_max_bytes() -> int:
+    return int(settings.NGHIQUYET.get("EVIDENCE_MAX_MB", 20)) * 1024 * 1024
+
+
+def evidence_extension(name: str) -> str:
+    name = str(name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def evidence_content_type(name: str) -> str:
+    """The content type an evidence file is served with: from the allowed list, never from the upload."""
+    known = EVIDENCE_TYPES.get(evidence_extension(name))
+    return known[0] if known else "application/octet-stream"
+
+
+def evidence_name(upload) -> str:
+    """The uploader's file name (shown and used as the download name; never a path on disk)."""
+    name = str(getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "tep"
+    if len(name) > 255:
+        extension = evidence_extension(name)
+        name = name[: 254 - len(extension)] + "." + extension
+    return name
+
+
+def evidence_problem(upload) -> str:
+    """Why an uploaded evidence file is refused (Vietnamese), or ""."""
+    name = str(getattr(upload, "name", "") or "")
+    extension = evidence_extension(name)
+    if extension not in EVIDENCE_TYPES:
+        return _("Không nhận tệp “%(name)s”: chỉ nhận tệp %(types)s.") % {
+            "name": evidence_name(upload), "types": ", ".join(sorted(EVIDENCE_TYPES))}
+    size = getattr(upload, "size", None)
+    if size is None or size <= 0:
+        return _("Tệp “%(name)s” rỗng.") % {"name": evidence_name(upload)}
+    limit = evidence_max_bytes()
+    if size > limit:
+        return _("Tệp “%(name)s” quá lớn: tối đa %(mb)d MB.") % {"name": evidence_name(upload),
+                                                                   "mb": limit // (1024 * 1024)}
+    magic = EVIDENCE_TYPES[extension][1]
+    try:
+        upload.seek(0)
+        head = upload.read(2048)
+        upload.seek(0)
+    except (AttributeError, OSError, ValueError):
+        return _("Không đọc được tệp “%(name)s”.") % {"name": evidence_name(upload)}
+    if isinstance(head, str):
+        head = head.encode()
+    if magic and not head.startswith(magic):
+        return _("Nội dung tệp “%(name)s” không đúng định dạng .%(ext)s.") % {
+            "name": evidence_name(upload), "ext": extension}
+    if extension == "txt" and b"\x00" in head:
+        return _("Nội dung tệp “%(name)s” không đúng định dạng .%(ext)s.") % {
+            "name": evidence_name(upload), "ext": extension}
+    return ""
 
 
 @transaction.atomic
@@ -334,14 +420,19 @@ def task_progress_add(
         errors["note"] = _("Nhiệm vụ đã hủy.")
     files = list(files or ())
     if len(files) > 20:
-        errors["files"] = _("Tối đa 20 tệp minh chứng mỗi lần báo cáo.")
+        errors["evidence"] = _("Tối đa 20 tệp minh chứng mỗi lần báo cáo.")
+    else:
+        for upload in files:
+            problem = evidence_problem(upload)
+            if problem:
+                errors["evidence"] = problem
+                break
     if errors:
         raise ValidationError(errors)
     update = TaskUpdate.objects.create(task=task, on=on, note=note, percent=percent,
                                        author=actor if getattr(actor, "is_authenticated", False) else None)
     for upload in files:
-        TaskEvidence.objects.create(update=update, file=upload,
-                                    name=(getattr(upload, "name", "") or "tệp").rsplit("/", 1)[-1][:255])
+        TaskEvidence.objects.create(update=update, file=upload, name=evidence_name(upload), size=upload.size)
     before = snapshot(task, TASK_FIELDS)
     task.percent = percent
     if percent == 100:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/dong/", views.task_row, name="task_row"),
     path("nhiem-vu/<int:pk>/tien-do/", views.task_progress, name="task_progress"),
     path("nhiem-vu/<int:pk>/lien-ket/", views.task_link, name="task_link"),
+    path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

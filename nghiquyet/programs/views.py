@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from nghiquyet.programs import selectors
 from nghiquyet.programs.forms import ProgramEditForm, ProgramForm, ProgressForm, TaskEditForm, TaskForm
 from nghiquyet.programs.models import TaskStatus
 from nghiquyet.programs.services import (
+    evidence_content_type,
     program_create,
     program_update,
     task_create,
@@ -42,9 +43,9 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _task_form(user, program, data=None, *, form_class=TaskForm, **kwargs):
-    return form_class(data, people=selectors.program_people(user, program),
-                      bodies=selectors.program_bodies(user, program), **kwargs)
+def _task_form(user, program, data=None, *, form_class=TaskForm, task=None, **kwargs):
+    return form_class(data, people=selectors.program_people(user, program, task=task),
+                      bodies=selectors.program_bodies(user, program, task=task), **kwargs)
 
 
 @login_required
@@ -152,7 +153,7 @@ def task_edit(request, pk: int):
         raise PermissionDenied(_("Bạn không có quyền sửa nhiệm vụ này."))
     program = task.program
     if request.method == "POST":
-        form = _task_form(user, program, request.POST, form_class=TaskEditForm, prefix_id=f"t{task.pk}")
+        form = _task_form(user, program, request.POST, form_class=TaskEditForm, task=task, prefix_id=f"t{task.pk}")
         if form.is_valid():
             values = form.values()
             coordinating = values.pop("coordinating")
@@ -167,7 +168,7 @@ def task_edit(request, pk: int):
                 messages.success(request, _("Đã cập nhật nhiệm vụ."))
                 return redirect("program_detail", pk=program.pk)
     else:
-        form = _task_form(user, program, form_class=TaskEditForm, prefix_id=f"t{task.pk}",
+        form = _task_form(user, program, form_class=TaskEditForm, task=task, prefix_id=f"t{task.pk}",
                           initial=_edit_initial(task))
     if _is_htmx(request):
         return render(request, "programs/_task_edit_row.html", {"task": task, "form": form})
@@ -188,7 +189,7 @@ def _task_page(request, task, *, edit_form=None, progress_form=None, link_form=N
     may_report = task_is_own(user, task) or can(user, Perm.TASK_PROGRESS, task.unit)
     may_link = can(user, Perm.PLAN_CHANGE, task.unit) or editable
     if edit_form is None and editable:
-        edit_form = _task_form(user, task.program, form_class=TaskEditForm, prefix_id=f"t{task.pk}",
+        edit_form = _task_form(user, task.program, form_class=TaskEditForm, task=task, prefix_id=f"t{task.pk}",
                                initial=_edit_initial(task))
     if progress_form is None and may_report:
         progress_form = ProgressForm()
@@ -197,7 +198,7 @@ def _task_page(request, task, *, edit_form=None, progress_form=None, link_form=N
         link_form = AlignmentForm(targets=destinations["targets"], items=destinations["items"])
     return render(request, "programs/task_detail.html", {
         "task": task, "program": task.program, "updates": selectors.task_updates(task),
-        "links_up": task.links_up.select_related("to_target__unit", "to_item__document__unit"),
+        "links_up": selectors.task_links_up(user, task),
         "edit_form": edit_form, "progress_form": progress_form, "link_form": link_form,
         "in_scope": selectors.tasks_visible(user).filter(pk=task.pk).exists(),
     })
@@ -226,6 +227,22 @@ def task_progress(request, pk: int):
             messages.success(request, _("Đã cập nhật tiến độ."))
             return redirect("task_detail", pk=task.pk)
     return _task_page(request, task, progress_form=form)
+
+
+@login_required
+def evidence_download(request, pk: int):
+    """An evidence file of a task the user may read: always an attachment, never rendered by the browser."""
+    evidence = selectors.evidence_get(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404(_("Không tìm thấy tệp minh chứng.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=evidence.name,
+                            content_type=evidence_content_type(evidence.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
