@@ -1,21 +1,27 @@
 """``/api/v1/``: the REST API every later feature extends. Errors are JSON with a Vietnamese ``detail``."""
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.operation import PathView
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nghiquyet.accounts.scope import roles_of, unit_get_visible, units_visible
 from nghiquyet.accounts.services import api_token_create
 from nghiquyet.api.auth import API_AUTH
+from nghiquyet.api.pagination import Page
 from nghiquyet.api.schemas import (
     AuditEventOut,
     ErrorOut,
+    Id,
     MeOut,
     TokenIn,
     TokenOut,
@@ -40,21 +46,7 @@ api = NinjaAPI(
 ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
-class Page(PageNumberPagination):
-    class Input(Schema):
-        page: int = 1
-        page_size: int | None = None
-
-    def __init__(self, **kwargs):
-        super().__init__(page_size=50, max_page_size=200, **kwargs)
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        if pagination.page < 1:
-            raise DjangoValidationError({"page": "Số trang phải từ 1 trở lên."})
-        if pagination.page_size is not None and pagination.page_size < 1:
-            raise DjangoValidationError({"page_size": "Kích thước trang phải từ 1 trở lên."})
-        return super().paginate_queryset(queryset, pagination, request, **params)
-
+logger = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------ errors
 
@@ -78,17 +70,39 @@ def _forbidden(request, exc):
     return _json(request, 403, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
 
 
-#: django-ninja's own English messages, in Vietnamese.
+#: django-ninja's own English messages (matched by their beginning: some carry details), in Vietnamese.
 _NINJA_HTTP_MESSAGES = {
     "CSRF check Failed": "Thiếu hoặc sai mã CSRF: khi dùng phiên đăng nhập hãy gửi kèm tiêu đề X-CSRFToken, "
     "hoặc dùng Authorization: Bearer <mã truy cập>.",
+    "Cannot parse request body": "Không đọc được nội dung yêu cầu (JSON không hợp lệ).",
 }
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     message = str(exc)
-    return _json(request, exc.status_code, _NINJA_HTTP_MESSAGES.get(message, message))
+    for prefix, translated in _NINJA_HTTP_MESSAGES.items():
+        if message.startswith(prefix):
+            message = translated
+            break
+    return _json(request, exc.status_code, message)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request, exc):
+    return _json(request, 400, "Yêu cầu không hợp lệ.")
+
+
+#: Said when something unexpected breaks; writes run in one transaction, so nothing was half saved.
+SERVER_ERROR = "Lỗi máy chủ. Dữ liệu chưa bị thay đổi; vui lòng thử lại sau."
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    if settings.DEBUG or getattr(settings, "DEBUG_PROPAGATE_EXCEPTIONS", False):
+        raise exc  # a developer sees the real error page
+    logger.exception("API %s %s failed", request.method, request.path, exc_info=exc)
+    return _json(request, 500, SERVER_ERROR)
 
 
 def _field_name(loc) -> str:
@@ -143,6 +157,9 @@ def _ninja_message(error: dict) -> str:
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc: NinjaValidationError):
+    if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors):
+        # An id in the path that is not a number or out of range names nothing: not found, as unknown ids are.
+        return _json(request, 404, "Không tìm thấy.")
     errors = [
         {"field": _field_name(e.get("loc", ())), "message": _ninja_message(e)} for e in exc.errors
     ]
@@ -194,7 +211,7 @@ def me(request):
 
 class UnitFilters(Schema):
     q: str = ""
-    parent: int | None = None
+    parent: Id | None = None
     include_closed: bool = True
 
 
@@ -212,7 +229,7 @@ def _ref(unit) -> dict:
 
 
 @api.get("/units/{unit_id}", response={200: UnitDetailOut, **ERRORS}, tags=["units"], summary="Chi tiết đơn vị")
-def unit_detail(request, unit_id: int):
+def unit_detail(request, unit_id: Id):
     user = request.auth
     unit = unit_get_visible(user, unit_id)
     visible = units_visible(user)
@@ -227,7 +244,7 @@ def unit_detail(request, unit_id: int):
 
 
 class AuditFilters(Schema):
-    unit: int | None = None
+    unit: Id | None = None
     action: str = ""
 
 
@@ -244,6 +261,18 @@ def audit_list(request, filters: Query[AuditFilters]):
 from nghiquyet.api.plans import router as plans_router  # noqa: E402
 
 api.add_router("", plans_router)
+
+
+def _atomic_writes(router: Router) -> None:
+    """Each write runs in one transaction: when it fails half way (a bug, a lost connection), nothing is kept."""
+    for path_view in router.path_operations.values():
+        for operation in path_view.operations:
+            if set(operation.methods) - {"GET", "HEAD", "OPTIONS"}:
+                operation.view_func = transaction.atomic(operation.view_func)
+
+
+_atomic_writes(api.default_router)
+_atomic_writes(plans_router)
 
 
 # ------------------------------------------------------------------ JSON for unknown paths and methods

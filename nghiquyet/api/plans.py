@@ -19,11 +19,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from nghiquyet.accounts.models import Person
 from nghiquyet.accounts.scope import can_see_unit, scope_filter, unit_get_visible
+from nghiquyet.api.pagination import Page
 from nghiquyet.api.plans_schemas import (
     CongressIn,
     CongressOut,
@@ -56,7 +56,7 @@ from nghiquyet.api.plans_schemas import (
     TermIn,
     TermOut,
 )
-from nghiquyet.api.schemas import ErrorOut, ValidationErrorOut
+from nghiquyet.api.schemas import ErrorOut, Id, ValidationErrorOut
 from nghiquyet.core.numbers import NumberFormatError, parse_vn_decimal
 from nghiquyet.org.models import Unit
 from nghiquyet.programs import selectors as program_selectors
@@ -70,24 +70,6 @@ router = Router(tags=["plans"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-
-
-class Page(PageNumberPagination):
-    """Same paging as the rest of ``/api/v1/``: ``?page=&page_size=``, answers ``{items, count}``."""
-
-    class Input(Schema):
-        page: int = 1
-        page_size: int | None = None
-
-    def __init__(self, **kwargs):
-        super().__init__(page_size=50, max_page_size=200, **kwargs)
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        if pagination.page < 1:
-            raise HttpError(422, _("Số trang phải từ 1 trở lên."))
-        if pagination.page_size is not None and pagination.page_size < 1:
-            raise HttpError(422, _("Kích thước trang phải từ 1 trở lên."))
-        return super().paginate_queryset(queryset, pagination, request, **params)
 
 
 # ------------------------------------------------------------------ input helpers
@@ -205,7 +187,7 @@ def _person(people, pk: int | None, field: str, errors: _Errors) -> Person | Non
 
 
 class TermFilters(Schema):
-    unit: int | None = None
+    unit: Id | None = None
 
 
 def _terms(user):
@@ -230,7 +212,7 @@ def terms_list(request, filters: Query[TermFilters]):
 
 
 @router.get("/terms/{term_id}", response={200: TermOut, **READ_ERRORS}, tags=["terms"], summary="Chi tiết nhiệm kỳ")
-def term_detail(request, term_id: int):
+def term_detail(request, term_id: Id):
     return _term_get(request.auth, term_id)
 
 
@@ -238,7 +220,9 @@ def term_detail(request, term_id: int):
              summary="Tạo nhiệm kỳ (kèm đại hội nếu có)")
 def term_create(request, payload: TermIn):
     user = request.auth
-    unit = unit_get_visible(user, payload.unit)
+    errors = _Errors()
+    unit = _body_ref(lambda: unit_get_visible(user, payload.unit), "unit", errors)
+    errors.raise_if_any()
     with transaction.atomic():
         term = resolution_services.term_create(actor=user, unit=unit, start_year=payload.start_year,
                                                end_year=payload.end_year)
@@ -254,7 +238,7 @@ def term_create(request, payload: TermIn):
 
 @router.post("/terms/{term_id}/congress", response={201: CongressOut, **WRITE_ERRORS}, tags=["terms"],
              summary="Ghi đại hội mở đầu nhiệm kỳ")
-def congress_create(request, term_id: int, payload: CongressIn):
+def congress_create(request, term_id: Id, payload: CongressIn):
     user = request.auth
     term = _term_get(user, term_id)
     congress = resolution_services.congress_create(actor=user, term=term, ordinal=payload.ordinal,
@@ -266,8 +250,8 @@ def congress_create(request, term_id: int, payload: CongressIn):
 
 
 class ResolutionFilters(Schema):
-    unit: int | None = None
-    term: int | None = None
+    unit: Id | None = None
+    term: Id | None = None
     type: str = ""
     q: str = ""
     congress: bool | None = None
@@ -300,7 +284,7 @@ def resolutions_list(request, filters: Query[ResolutionFilters]):
 
 @router.get("/resolutions/{document_id}", response={200: DocumentDetailOut, **READ_ERRORS}, tags=["resolutions"],
             summary="Chi tiết nghị quyết: mục tiêu, chương trình trọng tâm, khâu đột phá, chỉ tiêu, chương trình")
-def resolution_detail(request, document_id: int):
+def resolution_detail(request, document_id: Id):
     return _document_out(request.auth, document_id)
 
 
@@ -308,8 +292,8 @@ def resolution_detail(request, document_id: int):
              summary="Ghi nhận nghị quyết hoặc văn bản (số, ký hiệu dạng 58-NQ/TW)")
 def resolution_create(request, payload: DocumentIn):
     user = request.auth
-    unit = unit_get_visible(user, payload.unit)
     errors = _Errors()
+    unit = _body_ref(lambda: unit_get_visible(user, payload.unit), "unit", errors)
     term = None
     if payload.term is not None:
         term = _body_ref(lambda: _term_get(user, payload.term), "term", errors)
@@ -324,7 +308,7 @@ def resolution_create(request, payload: DocumentIn):
 
 @router.patch("/resolutions/{document_id}", response={200: DocumentDetailOut, **WRITE_ERRORS}, tags=["resolutions"],
               summary="Sửa nghị quyết, văn bản (chỉ các trường gửi lên; implements thay cả danh sách)")
-def resolution_update(request, document_id: int, payload: DocumentPatch):
+def resolution_update(request, document_id: Id, payload: DocumentPatch):
     user = request.auth
     document = resolution_selectors.document_get(user, document_id)
     errors = _Errors()
@@ -342,7 +326,7 @@ def resolution_update(request, document_id: int, payload: DocumentPatch):
 
 @router.post("/resolutions/{document_id}/items", response={201: ItemOut, **WRITE_ERRORS}, tags=["resolutions"],
              summary="Thêm mục tiêu, chương trình trọng tâm hoặc khâu đột phá")
-def resolution_item_create(request, document_id: int, payload: ItemIn):
+def resolution_item_create(request, document_id: Id, payload: ItemIn):
     user = request.auth
     document = resolution_selectors.document_get(user, document_id)
     item = resolution_services.item_create(actor=user, document=document, kind=payload.kind, number=payload.number,
@@ -352,7 +336,7 @@ def resolution_item_create(request, document_id: int, payload: ItemIn):
 
 @router.patch("/resolutions/{document_id}/items/{item_id}", response={200: ItemOut, **WRITE_ERRORS},
               tags=["resolutions"], summary="Sửa mục tiêu, chương trình trọng tâm hoặc khâu đột phá")
-def resolution_item_update(request, document_id: int, item_id: int, payload: ItemPatch):
+def resolution_item_update(request, document_id: Id, item_id: Id, payload: ItemPatch):
     user = request.auth
     document = resolution_selectors.document_get(user, document_id)
     item = resolution_selectors.items_visible(user).filter(document=document, pk=item_id).first()
@@ -367,7 +351,7 @@ def resolution_item_update(request, document_id: int, item_id: int, payload: Ite
 
 @router.post("/resolutions/{document_id}/copy-targets", response={201: list[TargetOut], **WRITE_ERRORS},
              tags=["targets"], summary="Sao chép chỉ tiêu của cấp trên vào nghị quyết này (giữ liên kết lên)")
-def resolution_copy_targets(request, document_id: int, payload: CopyTargetsIn):
+def resolution_copy_targets(request, document_id: Id, payload: CopyTargetsIn):
     user = request.auth
     document = resolution_selectors.document_get(user, document_id)
     errors = _Errors()
@@ -384,8 +368,8 @@ def resolution_copy_targets(request, document_id: int, payload: CopyTargetsIn):
 
 
 class TargetFilters(Schema):
-    unit: int | None = None
-    resolution: int | None = None
+    unit: Id | None = None
+    resolution: Id | None = None
     domain: DomainIn | None = None
     direction: DirectionIn | None = None
     q: str = ""
@@ -449,7 +433,7 @@ def targets_list(request, filters: Query[TargetFilters]):
 
 @router.get("/targets/{target_id}", response={200: TargetDetailOut, **READ_ERRORS}, tags=["targets"],
             summary="Chi tiết chỉ tiêu: mốc theo năm, liên kết lên cấp trên và xuống cấp dưới")
-def target_detail(request, target_id: int):
+def target_detail(request, target_id: Id):
     return _target_out(request.auth, target_id)
 
 
@@ -457,8 +441,8 @@ def target_detail(request, target_id: int):
              summary="Thêm chỉ tiêu vào nghị quyết (số theo định dạng Việt Nam được chấp nhận)")
 def target_create(request, payload: TargetIn):
     user = request.auth
-    document = resolution_selectors.document_get(user, payload.resolution)
     errors = _Errors()
+    document = _body_ref(lambda: resolution_selectors.document_get(user, payload.resolution), "resolution", errors)
     values, milestones = _target_values(payload.dict(), errors)
     errors.raise_if_any()
     target = resolution_services.target_create(actor=user, document=document, milestones=milestones or None,
@@ -468,7 +452,7 @@ def target_create(request, payload: TargetIn):
 
 @router.patch("/targets/{target_id}", response={200: TargetDetailOut, **WRITE_ERRORS}, tags=["targets"],
               summary="Sửa chỉ tiêu; gửi milestones để thay toàn bộ mốc theo năm")
-def target_update(request, target_id: int, payload: TargetPatch):
+def target_update(request, target_id: Id, payload: TargetPatch):
     user = request.auth
     target = resolution_selectors.target_get(user, target_id)
     errors = _Errors()
@@ -492,7 +476,7 @@ def _link_destination(user, payload: LinkIn, errors: _Errors):
 
 @router.post("/targets/{target_id}/links", response={201: TargetDetailOut, **WRITE_ERRORS}, tags=["targets"],
              summary="Liên kết chỉ tiêu lên chỉ tiêu hoặc nội dung của cấp trên")
-def target_link_create(request, target_id: int, payload: LinkIn):
+def target_link_create(request, target_id: Id, payload: LinkIn):
     user = request.auth
     target = resolution_selectors.target_get(user, target_id)
     errors = _Errors()
@@ -506,8 +490,8 @@ def target_link_create(request, target_id: int, payload: LinkIn):
 
 
 class ProgramFilters(Schema):
-    unit: int | None = None
-    resolution: int | None = None
+    unit: Id | None = None
+    resolution: Id | None = None
 
 
 @router.get("/programs", response={200: list[ProgramOut], **READ_ERRORS}, tags=["programs"],
@@ -532,7 +516,7 @@ def _program_out(user, pk) -> ActionProgram:
 
 @router.get("/programs/{program_id}", response={200: ProgramDetailOut, **READ_ERRORS}, tags=["programs"],
             summary="Chi tiết chương trình hành động (số nhiệm vụ theo trạng thái nếu trong phạm vi)")
-def program_detail(request, program_id: int):
+def program_detail(request, program_id: Id):
     return _program_out(request.auth, program_id)
 
 
@@ -540,8 +524,8 @@ def program_detail(request, program_id: int):
              summary="Tạo chương trình hành động thực hiện nghị quyết của đơn vị hoặc của cấp trên")
 def program_create(request, payload: ProgramIn):
     user = request.auth
-    unit = unit_get_visible(user, payload.unit)
     errors = _Errors()
+    unit = _body_ref(lambda: unit_get_visible(user, payload.unit), "unit", errors)
     resolution = _body_ref(lambda: resolution_selectors.document_get(user, payload.resolution), "resolution", errors)
     errors.raise_if_any()
     program = program_services.program_create(actor=user, unit=unit, resolution=resolution, title=payload.title,
@@ -551,7 +535,7 @@ def program_create(request, payload: ProgramIn):
 
 @router.patch("/programs/{program_id}", response={200: ProgramDetailOut, **WRITE_ERRORS}, tags=["programs"],
               summary="Sửa chương trình hành động (chỉ các trường gửi lên)")
-def program_update(request, program_id: int, payload: ProgramPatch):
+def program_update(request, program_id: Id, payload: ProgramPatch):
     user = request.auth
     program = program_selectors.program_get(user, program_id)
     errors = _Errors()
@@ -569,9 +553,9 @@ def program_update(request, program_id: int, payload: ProgramPatch):
 
 
 class TaskFilters(Schema):
-    unit: int | None = None
-    program: int | None = None
-    resolution: int | None = None
+    unit: Id | None = None
+    program: Id | None = None
+    resolution: Id | None = None
     status: StatusIn | None = None
     mine: bool = False
 
@@ -628,7 +612,7 @@ def tasks_list(request, filters: Query[TaskFilters]):
 
 @router.get("/tasks/{task_id}", response={200: TaskDetailOut, **READ_ERRORS}, tags=["tasks"],
             summary="Chi tiết nhiệm vụ: các “rõ”, liên kết lên, tiến độ")
-def task_detail(request, task_id: int):
+def task_detail(request, task_id: Id):
     return _task_out(request.auth, task_id)
 
 
@@ -636,8 +620,9 @@ def task_detail(request, task_id: int):
              summary="Thêm nhiệm vụ vào chương trình (thiếu “rõ” bắt buộc nào thì bị từ chối, nêu rõ)")
 def task_create(request, payload: TaskIn):
     user = request.auth
-    program = program_selectors.program_get(user, payload.program)
     errors = _Errors()
+    program = _body_ref(lambda: program_selectors.program_get(user, payload.program), "program", errors)
+    errors.raise_if_any()
     values = payload.dict()
     values.pop("program")
     coordinating = _task_refs(user, program, values, errors)
@@ -648,7 +633,7 @@ def task_create(request, payload: TaskIn):
 
 @router.patch("/tasks/{task_id}", response={200: TaskDetailOut, **WRITE_ERRORS}, tags=["tasks"],
               summary="Sửa nhiệm vụ (chỉ các trường gửi lên)")
-def task_update(request, task_id: int, payload: TaskPatch):
+def task_update(request, task_id: Id, payload: TaskPatch):
     user = request.auth
     task = program_selectors.task_get(user, task_id)
     errors = _Errors()
@@ -662,7 +647,7 @@ def task_update(request, task_id: int, payload: TaskPatch):
 
 @router.post("/tasks/{task_id}/progress", response={201: TaskDetailOut, **WRITE_ERRORS}, tags=["tasks"],
              summary="Báo cáo tiến độ nhiệm vụ (ngày, nội dung, phần trăm)")
-def task_progress_create(request, task_id: int, payload: ProgressIn):
+def task_progress_create(request, task_id: Id, payload: ProgressIn):
     user = request.auth
     task = program_selectors.task_get(user, task_id)
     program_services.task_progress_add(actor=user, task=task, on=payload.on, note=payload.note,
@@ -672,7 +657,7 @@ def task_progress_create(request, task_id: int, payload: ProgressIn):
 
 @router.post("/tasks/{task_id}/links", response={201: TaskDetailOut, **WRITE_ERRORS}, tags=["tasks"],
              summary="Liên kết nhiệm vụ lên chỉ tiêu hoặc nội dung của cấp trên")
-def task_link_create(request, task_id: int, payload: LinkIn):
+def task_link_create(request, task_id: Id, payload: LinkIn):
     user = request.auth
     task = program_selectors.task_get(user, task_id)
     errors = _Errors()
@@ -684,7 +669,7 @@ def task_link_create(request, task_id: int, payload: LinkIn):
 
 @router.delete("/links/{link_id}", response={204: None, **WRITE_ERRORS}, tags=["targets"],
                summary="Bỏ một liên kết lên cấp trên (của chỉ tiêu, nội dung hoặc nhiệm vụ)")
-def link_delete(request, link_id: int):
+def link_delete(request, link_id: Id):
     user = request.auth
     link = scope_filter(Alignment.objects.all(), user, unit_field="from_unit").filter(pk=link_id).first()
     if link is None:
@@ -697,12 +682,12 @@ def link_delete(request, link_id: int):
 
 
 class CoverageFilters(Schema):
-    resolution: int | None = None
+    resolution: Id | None = None
 
 
 @router.get("/units/{unit_id}/coverage", response={200: CoverageOut, **READ_ERRORS}, tags=["targets"],
             summary="Mức cụ thể hóa: với mỗi chỉ tiêu, cấp dưới nào đã / chưa có chỉ tiêu, nhiệm vụ liên kết")
-def unit_coverage(request, unit_id: int, filters: Query[CoverageFilters]):
+def unit_coverage(request, unit_id: Id, filters: Query[CoverageFilters]):
     user = request.auth
     unit = unit_get_visible(user, unit_id)
     document = None

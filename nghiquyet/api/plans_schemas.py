@@ -19,7 +19,7 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
-from nghiquyet.api.schemas import UnitRefOut
+from nghiquyet.api.schemas import Id, UnitRefOut
 from nghiquyet.core.numbers import format_vn_decimal
 
 # ------------------------------------------------------------------ numbers and dates
@@ -170,7 +170,7 @@ class CongressIn(Schema):
 
 
 class TermIn(Schema):
-    unit: int = Field(..., description="Đơn vị (đảng bộ) của nhiệm kỳ")
+    unit: Id = Field(..., description="Đơn vị (đảng bộ) của nhiệm kỳ")
     start_year: int
     end_year: int
     congress: CongressIn | None = None
@@ -245,14 +245,14 @@ class DocumentDetailOut(DocumentOut):
 
 
 class DocumentIn(Schema):
-    unit: int = Field(..., description="Cơ quan ban hành (đơn vị)")
+    unit: Id = Field(..., description="Cơ quan ban hành (đơn vị)")
     symbol: str = Field("", max_length=60, examples=["58-NQ/TW", "01-NQ/ĐU"])
     issued_on: DateIn
     title: str = Field("", max_length=500)
-    term: int | None = None
+    term: Id | None = None
     full_text: str = ""
     is_congress_resolution: bool = False
-    implements: list[int] = Field(default_factory=list, description="Văn bản cấp trên mà văn bản này thực hiện")
+    implements: list[Id] = Field(default_factory=list, description="Văn bản cấp trên mà văn bản này thực hiện")
 
 
 class DocumentPatch(Schema):
@@ -261,10 +261,10 @@ class DocumentPatch(Schema):
     symbol: str | None = Field(None, max_length=60)
     issued_on: DateIn | None = None
     title: str | None = Field(None, max_length=500)
-    term: int | None = None
+    term: Id | None = None
     full_text: str | None = None
     is_congress_resolution: bool | None = None
-    implements: list[int] | None = None
+    implements: list[Id] | None = None
 
 
 class ItemIn(Schema):
@@ -284,7 +284,7 @@ class ItemPatch(Schema):
 
 
 class CopyTargetsIn(Schema):
-    sources: list[int] = Field(..., description="Chỉ tiêu của cấp trên cần sao chép (giữ liên kết lên)")
+    sources: list[Id] = Field(..., description="Chỉ tiêu của cấp trên cần sao chép (giữ liên kết lên)")
 
 
 # ------------------------------------------------------------------ targets
@@ -393,7 +393,7 @@ class MilestoneIn(Schema):
 
 
 class TargetIn(Schema):
-    resolution: int = Field(..., description="Nghị quyết (văn bản) chứa chỉ tiêu")
+    resolution: Id = Field(..., description="Nghị quyết (văn bản) chứa chỉ tiêu")
     number: str = Field("", max_length=10)
     name: str = Field("", max_length=300)
     domain: DomainIn
@@ -434,8 +434,8 @@ class TargetPatch(Schema):
 class LinkIn(Schema):
     """Link up to exactly one superior target or item (key program, breakthrough, objective)."""
 
-    target: int | None = None
-    item: int | None = None
+    target: Id | None = None
+    item: Id | None = None
 
 
 # ------------------------------------------------------------------ programs and tasks
@@ -472,8 +472,8 @@ class ProgramDetailOut(ProgramOut):
 
 
 class ProgramIn(Schema):
-    unit: int
-    resolution: int = Field(..., description="Nghị quyết được thực hiện (của đơn vị hoặc của cấp trên)")
+    unit: Id
+    resolution: Id = Field(..., description="Nghị quyết được thực hiện (của đơn vị hoặc của cấp trên)")
     title: str = Field("", max_length=500)
     issued_on: DateIn
     symbol: str = Field("", max_length=60)
@@ -482,7 +482,7 @@ class ProgramIn(Schema):
 class ProgramPatch(Schema):
     """Only the fields sent change."""
 
-    resolution: int | None = None
+    resolution: Id | None = None
     title: str | None = Field(None, max_length=500)
     issued_on: DateIn | None = None
     symbol: str | None = Field(None, max_length=60)
@@ -564,13 +564,13 @@ class TaskDetailOut(TaskOut):
 
 
 class TaskIn(Schema):
-    program: int
+    program: Id
     title: str = Field("", max_length=500)
     number: str = Field("", max_length=10)
-    directing: int | None = Field(None, description="Ủy viên Ban Thường vụ chỉ đạo (id cán bộ)")
-    responsible: int | None = Field(None, description="Cấp ủy viên phụ trách (id cán bộ)")
-    advisor: int | None = Field(None, description="Cán bộ, công chức tham mưu (id cán bộ)")
-    coordinating: list[int] = Field(default_factory=list, description="Cơ quan, đoàn thể phối hợp (id đơn vị)")
+    directing: Id | None = Field(None, description="Ủy viên Ban Thường vụ chỉ đạo (id cán bộ)")
+    responsible: Id | None = Field(None, description="Cấp ủy viên phụ trách (id cán bộ)")
+    advisor: Id | None = Field(None, description="Cán bộ, công chức tham mưu (id cán bộ)")
+    coordinating: list[Id] = Field(default_factory=list, description="Cơ quan, đoàn thể phối hợp (id đơn vị)")
     start_date: DateIn | None = None
     due_date: DateIn | None = None
     deliverable: str = Field("", max_length=300)
@@ -582,10 +582,10 @@ class TaskPatch(Schema):
 
     title: str | None = Field(None, max_length=500)
     number: str | None = Field(None, max_length=10)
-    directing: int | None = None
-    responsible: int | None = None
-    advisor: int | None = None
-    coordinating: list[int] | None = None
+    directing: Id | None = None
+    responsible: Id | None = None
+    advisor: Id | None = None
+    coordinating: list[Id] | None = None
     start_date: DateIn | None = None
     due_date: DateIn | None = None
     deliverable: str | None = Field(None, max_length=300)

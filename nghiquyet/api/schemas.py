@@ -1,8 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+
+#: The largest id a database key can hold (signed 64-bit). Larger numbers cannot name anything.
+ID_MAX = 2**63 - 1
+
+#: Every id the API reads (path, query, body): out of range is a 422 naming the field, never a database error.
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 class ErrorOut(Schema):

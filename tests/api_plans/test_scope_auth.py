@@ -6,7 +6,7 @@ import pytest
 
 from nghiquyet.accounts.services import api_token_create
 from nghiquyet.resolutions.services import alignment_create
-from tests.api_plans.conftest import API, Api
+from tests.api_plans.conftest import API, Api, field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,7 @@ def test_sibling_commune_gets_404_on_every_write(demo, plan, as_user):
         ("post", f"/resolutions/{plan.commune_doc.pk}/copy-targets", {"sources": [plan.province_target.pk]}),
         ("patch", f"/targets/{plan.commune_target.pk}", {"name": "x"}),
         ("post", f"/targets/{plan.commune_target.pk}/links", {"target": plan.province_target.pk}),
-        ("post", "/targets", {"resolution": plan.commune_doc.pk, "domain": "economy"}),
         ("patch", f"/programs/{plan.commune_program.pk}", {"title": "x"}),
-        ("post", "/programs", {"unit": demo.commune.pk, "resolution": plan.commune_doc.pk, "title": "x",
-                               "issued_on": "2025-12-01"}),
-        ("post", "/tasks", {"program": plan.commune_program.pk, "title": "x"}),
         ("patch", f"/tasks/{plan.commune_task.pk}", {"title": "x"}),
         ("post", f"/tasks/{plan.commune_task.pk}/progress", {"on": "2026-01-01", "note": "x", "percent": 1}),
         ("post", f"/tasks/{plan.commune_task.pk}/links", {"target": plan.province_target.pk}),
@@ -54,6 +50,23 @@ def test_sibling_commune_gets_404_on_every_write(demo, plan, as_user):
     for method, path, data in writes:
         response = getattr(api, method)(path, data)
         assert response.status_code == 404, (method, path, response.content)
+
+
+def test_sibling_commune_ids_in_the_body_are_field_errors(demo, plan, as_user):
+    """An id in the body that is unknown or out of scope names the field (422), like any other bad value."""
+    api = as_user(demo.xa2)
+    writes = [
+        ("/targets", {"resolution": plan.commune_doc.pk, "domain": "economy"}, "resolution"),
+        ("/programs", {"unit": demo.commune.pk, "resolution": plan.commune_doc.pk, "title": "x",
+                       "issued_on": "2025-12-01"}, "unit"),
+        ("/tasks", {"program": plan.commune_program.pk, "title": "x"}, "program"),
+        ("/resolutions", {"unit": demo.commune.pk, "symbol": "9-NQ/ĐU", "issued_on": "2025-12-01"}, "unit"),
+        ("/terms", {"unit": demo.commune.pk, "start_year": 2030, "end_year": 2035}, "unit"),
+    ]
+    for path, data, field in writes:
+        errors = field_errors(api.post(path, data))
+        assert field in errors, (path, errors)
+        assert errors[field].startswith("Không tìm thấy"), (path, errors)
 
 
 def test_commune_reads_province_plans_but_cannot_change_them(demo, plan, as_user):

@@ -47,10 +47,11 @@ def test_term_create_bad_congress_saves_nothing(demo, as_user):
 
 
 def test_term_create_out_of_scope_and_forbidden(demo, as_user):
-    assert as_user(demo.xa).post("/terms", {"unit": demo.province.pk, "start_year": 2031,
-                                            "end_year": 2036}).status_code == 404
-    assert as_user(demo.xa2).post("/terms", {"unit": demo.commune.pk, "start_year": 2031,
-                                             "end_year": 2036}).status_code == 404
+    # A unit in the body that is out of scope is a field error (422 naming "unit"), as every body id.
+    assert "unit" in field_errors(as_user(demo.xa).post("/terms", {"unit": demo.province.pk, "start_year": 2031,
+                                                                   "end_year": 2036}))
+    assert "unit" in field_errors(as_user(demo.xa2).post("/terms", {"unit": demo.commune.pk, "start_year": 2031,
+                                                                    "end_year": 2036}))
     errors = field_errors(as_user(demo.chibo).post("/terms", {"unit": demo.branch.pk, "start_year": 2031,
                                                                "end_year": 2030}))
     assert "end_year" in errors
@@ -235,7 +236,7 @@ def test_program_create_and_update(demo, plan, as_user):
 def test_program_create_for_unit_out_of_scope(demo, plan, as_user):
     response = as_user(demo.xa).post("/programs", {"unit": demo.province.pk, "resolution": plan.province_doc.pk,
                                                    "title": "X", "issued_on": "2025-11-20"})
-    assert response.status_code == 404
+    assert field_errors(response)["unit"].startswith("Không tìm thấy")
 
 
 # ------------------------------------------------------------------ tasks
