@@ -10,17 +10,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nghiquyet.core.forms import IdChoiceField, IdMultipleChoiceField
 from nghiquyet.programs.models import TaskStatus
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.full_name} — {obj.position}" if obj.position else obj.full_name
 
 
-class BodiesField(forms.ModelMultipleChoiceField):
+class BodiesField(IdMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
 
@@ -80,7 +81,7 @@ class ProgressForm(forms.Form):
 
 
 class ProgramForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=None, empty_label=None)
+    unit = IdChoiceField(label=_("Đơn vị ban hành"), queryset=None, empty_label=None)
     symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=40, required=False,
                              help_text=_("Ví dụ: 01-CTr/ĐU. Có thể để trống nếu chưa ban hành."))
     title = forms.CharField(label=_("Tên chương trình"), max_length=500, required=False)

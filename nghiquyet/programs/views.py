@@ -27,7 +27,12 @@ from nghiquyet.programs.services import (
     task_update,
 )
 from nghiquyet.resolutions.forms import AlignmentForm, apply_service_errors
-from nghiquyet.resolutions.selectors import alignment_destinations, document_get, is_issued_above, plan_units_changeable
+from nghiquyet.resolutions.selectors import (
+    alignment_destinations,
+    document_get,
+    is_issued_above,
+    plan_units_for_document,
+)
 from nghiquyet.resolutions.services import alignment_create
 from nghiquyet.resolutions.views import resolve_destination
 
@@ -58,7 +63,7 @@ def program_list(request):
 def program_create_view(request):
     user = request.user
     resolution = document_get(user, request.GET.get("nghi-quyet") or request.POST.get("nghi-quyet"))
-    units = plan_units_changeable(user, under=resolution.unit)
+    units = plan_units_for_document(user, resolution)
     if not units.exists():
         raise Http404(_("Bạn không có quyền tạo chương trình thực hiện văn bản này."))
     form = ProgramForm(request.POST or None, units=units)

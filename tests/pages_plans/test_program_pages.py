@@ -84,7 +84,7 @@ def test_people_outside_the_programs_unit_are_not_offered(client, demo, plans):
     client.force_login(demo.xa)
     stranger = Person.objects.filter(unit=demo.commune2).first()
     response = client.post(f"/chuong-trinh/{plans.program.pk}/", _task_post(plans, responsible=stranger.pk))
-    assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in _html(response)
+    assert response.status_code == 200 and "Lựa chọn không hợp lệ." in _html(response)
     assert stranger.full_name not in _html(client.get(f"/chuong-trinh/{plans.program.pk}/"))
 
 
@@ -277,3 +277,95 @@ def test_edit_a_program(client, demo, plans):
     assert client.get(f"/chuong-trinh/{plans.province_program.pk}/sua/").status_code == 403
     client.force_login(demo.xa2)
     assert client.get(url).status_code == 404
+
+
+def _edit_post(task, **overrides) -> dict:
+    data = {
+        "number": task.number, "title": task.title, "directing": task.directing_id or "",
+        "responsible": task.responsible_id or "", "advisor": task.advisor_id or "",
+        "coordinating": [b.pk for b in task.coordinating.all()], "start_date": task.start_date.isoformat(),
+        "due_date": task.due_date.isoformat(), "deliverable": task.deliverable, "authority": task.authority,
+        "status": task.status,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_branch_secretary_edits_a_branch_task_directed_from_the_commune(client, demo):
+    """The demo's branch tasks are directed and advised by commune people: the edit form shows them selected
+    (not "— Chọn —") and saving keeps them."""
+    task = Task.objects.filter(unit=demo.branch, directing__unit=demo.commune).select_related("directing").first()
+    assert task is not None and task.advisor.unit == demo.commune
+    client.force_login(demo.chibo)
+    html = _html(client.get(f"/chuong-trinh/nhiem-vu/{task.pk}/sua/"))
+    select = re.search(r'<select name="directing".*?</select>', html, flags=re.S).group(0)
+    assert re.search(rf'<option value="{task.directing_id}" selected>', select)
+    select = re.search(r'<select name="advisor".*?</select>', html, flags=re.S).group(0)
+    assert re.search(rf'<option value="{task.advisor_id}" selected>', select)
+    response = client.post(f"/chuong-trinh/nhiem-vu/{task.pk}/sua/", _edit_post(task, title="Sửa bởi chi bộ"))
+    assert response.status_code == 302, _html(response)
+    task.refresh_from_db()
+    assert task.title == "Sửa bởi chi bộ" and task.directing.unit == demo.commune
+    # A person of a sibling commune is neither offered nor accepted.
+    outsider = Person.objects.filter(unit=demo.commune2).first()
+    assert f'<option value="{outsider.pk}"' not in html
+    response = client.post(f"/chuong-trinh/nhiem-vu/{task.pk}/sua/", _edit_post(task, directing=outsider.pk))
+    assert response.status_code == 200 and "Lựa chọn không hợp lệ." in _html(response)
+    task.refresh_from_db()
+    assert task.directing_id != outsider.pk
+
+
+def test_links_up_the_user_cannot_read_are_not_shown(client, demo, plans):
+    from nghiquyet.resolutions.models import Alignment, Target
+
+    readable = plans.province_target
+    hidden = Target.objects.filter(unit=demo.commune2).first()
+    assert hidden is not None
+    Alignment.objects.create(from_task=plans.task, to_target=readable, from_unit=plans.task.unit)
+    # a link left pointing to a sibling's target (e.g. by a reorganization): never shown to demo-xa
+    Alignment.objects.create(from_task=plans.task, to_target=hidden, from_unit=plans.task.unit)
+    client.force_login(demo.xa)
+    html = _html(client.get(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/"))
+    section = html.split("Liên kết lên cấp trên")[1].split("</ul>")[0]
+    assert readable.name in section and f"/nghi-quyet/chi-tieu/{hidden.pk}/" not in section
+    assert hidden.name not in section or hidden.name == readable.name
+
+
+def test_out_of_range_ids_on_the_task_forms_are_invalid_choices_not_errors(client, demo, plans):
+    client.force_login(demo.xa)
+    big = "9223372036854775808"
+    for field, value in [("coordinating", big), ("directing", big), ("advisor", "١٢"), ("responsible", "-1"),
+                         ("coordinating", "1e3")]:
+        response = client.post(f"/chuong-trinh/{plans.program.pk}/", _task_post(plans, **{field: value}))
+        assert response.status_code == 200, field
+        assert "Lựa chọn không hợp lệ." in _html(response), field
+        response = client.post(f"/chuong-trinh/nhiem-vu/{plans.task.pk}/sua/",
+                               _edit_post(plans.task, **{field: value}))
+        assert response.status_code == 200 and "Lựa chọn không hợp lệ." in _html(response), field
+
+
+def test_a_commune_creates_its_plan_for_a_central_committee_resolution(client, demo):
+    from nghiquyet.demo.plans import THEMATIC_SYMBOL
+    from nghiquyet.resolutions.models import Document
+
+    thematic = Document.objects.select_related("unit").get(symbol=THEMATIC_SYMBOL)
+    assert thematic.unit.kind == "central"
+    client.force_login(demo.xa)
+    url = f"/chuong-trinh/tao/?nghi-quyet={thematic.pk}"
+    response = client.get(url)
+    assert response.status_code == 200
+    html = _html(response)
+    assert f'<option value="{demo.commune.pk}"' in html
+    assert f'<option value="{demo.province.pk}"' not in html and f'<option value="{demo.commune2.pk}"' not in html
+    response = client.post(url, {"nghi-quyet": thematic.pk, "unit": demo.commune.pk,
+                                 "title": "Kế hoạch bổ sung thực hiện Nghị quyết 57-NQ/TW", "symbol": "",
+                                 "issued_on": "2025-12-01"})
+    program = ActionProgram.objects.get(title="Kế hoạch bổ sung thực hiện Nghị quyết 57-NQ/TW")
+    assert response.status_code == 302 and program.unit == demo.commune and program.resolution == thematic
+    # a unit the user does not plan for is an invalid choice, not a program
+    response = client.post(url, {"nghi-quyet": thematic.pk, "unit": demo.commune2.pk, "title": "Không được",
+                                 "issued_on": "2025-12-01"})
+    assert response.status_code == 200 and not ActionProgram.objects.filter(title="Không được").exists()
+    response = client.post(url, {"nghi-quyet": thematic.pk, "unit": "9223372036854775808", "title": "Không được",
+                                 "issued_on": "2025-12-01"})
+    assert response.status_code == 200 and "Lựa chọn không hợp lệ" in _html(response)
