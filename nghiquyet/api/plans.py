@@ -61,7 +61,7 @@ from nghiquyet.core.numbers import NumberFormatError, parse_vn_decimal
 from nghiquyet.org.models import Unit
 from nghiquyet.programs import selectors as program_selectors
 from nghiquyet.programs import services as program_services
-from nghiquyet.programs.models import ActionProgram
+from nghiquyet.programs.models import ActionProgram, Task
 from nghiquyet.resolutions import selectors as resolution_selectors
 from nghiquyet.resolutions import services as resolution_services
 from nghiquyet.resolutions.models import Alignment, Document, Target, Term
@@ -584,16 +584,19 @@ def _task_out(user, pk) -> dict:
 _TASK_NOT_NULL = ("title", "number", "deliverable", "authority", "status", "percent")
 
 
-def _task_refs(user, program: ActionProgram, values: dict, errors: _Errors) -> list[Unit] | None:
-    """People (of the program's unit subtree) and coordinating bodies, both as the pages offer them."""
-    people = program_selectors.program_people(user, program)
+def _task_refs(user, program: ActionProgram, values: dict, errors: _Errors, task: Task | None = None
+               ) -> list[Unit] | None:
+    """People and coordinating bodies a task may name (``program_people``/``program_bodies``: the same rule as
+    the service and the pages), keeping those already on the task being updated."""
+    people = program_selectors.program_people(user, program, task=task)
     for field in ("directing", "responsible", "advisor"):
         if field in values:
             values[field] = _person(people, values[field], field, errors)
     coordinating = values.pop("coordinating", None)
     if coordinating is None:
         return None
-    return _body_refs(program_selectors.program_bodies(user, program), coordinating, "coordinating", errors)
+    return _body_refs(program_selectors.program_bodies(user, program, task=task), coordinating, "coordinating",
+                      errors)
 
 
 @router.get("/tasks", response={200: list[TaskOut], **READ_ERRORS}, tags=["tasks"],
@@ -639,7 +642,7 @@ def task_update(request, task_id: Id, payload: TaskPatch):
     errors = _Errors()
     values = payload.dict(exclude_unset=True)
     _no_nulls(values, _TASK_NOT_NULL, errors)
-    coordinating = _task_refs(user, task.program, values, errors)
+    coordinating = _task_refs(user, task.program, values, errors, task=task)
     errors.raise_if_any()
     program_services.task_update(actor=user, task=task, coordinating=coordinating, **values)
     return _task_out(user, task.pk)
