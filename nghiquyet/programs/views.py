@@ -33,8 +33,7 @@ from nghiquyet.resolutions.selectors import (
     is_issued_above,
     plan_units_for_document,
 )
-from nghiquyet.resolutions.services import alignment_create
-from nghiquyet.resolutions.views import resolve_destination
+from nghiquyet.resolutions.views import link_up_from_post
 
 TASK_PAGE_SIZE = 50
 
@@ -257,15 +256,8 @@ def task_link(request, pk: int):
     task = selectors.task_get(user, pk)
     destinations = alignment_destinations(user, task.unit)
     form = AlignmentForm(request.POST, targets=destinations["targets"], items=destinations["items"])
-    if form.is_valid():
-        kind, destination_pk = form.cleaned_data["destination"]
-        try:
-            alignment_create(actor=user, source=task, destination=resolve_destination(user, kind, destination_pk))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã liên kết nhiệm vụ với cấp trên."))
-            return redirect("task_detail", pk=task.pk)
+    if link_up_from_post(request, form, source=task, success_message=_("Đã liên kết nhiệm vụ với cấp trên.")):
+        return redirect("task_detail", pk=task.pk)
     return _task_page(request, task, link_form=form)
 
 

@@ -200,16 +200,8 @@ def item_link(request, pk: int):
     destinations = selectors.alignment_destinations(user, document.unit)
     form = ItemLinkForm(request.POST, own_items=selectors.document_items(user, document),
                         targets=destinations["targets"], items=destinations["items"])
-    if form.is_valid():
-        kind, destination_pk = form.cleaned_data["destination"]
-        try:
-            alignment_create(actor=user, source=form.cleaned_data["item"],
-                             destination=resolve_destination(user, kind, destination_pk))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã liên kết nội dung với cấp trên."))
-            return redirect("document_detail", pk=document.pk)
+    if link_up_from_post(request, form, success_message=_("Đã liên kết nội dung với cấp trên.")):
+        return redirect("document_detail", pk=document.pk)
     return render(request, "resolutions/document_detail.html", _document_context(request, document, link_form=form))
 
 
@@ -313,6 +305,22 @@ def resolve_destination(user, kind: str, pk: int):
     return item
 
 
+def link_up_from_post(request, form, *, source=None, success_message: str) -> bool:
+    """Handle a posted "link up" form (target, task or resolution item → a superior's target or item): the
+    service decides; its refusal lands on the form. ``source`` defaults to the form's chosen ``item``."""
+    if not form.is_valid():
+        return False
+    kind, destination_pk = form.cleaned_data["destination"]
+    try:
+        alignment_create(actor=request.user, source=source if source is not None else form.cleaned_data["item"],
+                         destination=resolve_destination(request.user, kind, destination_pk))
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False
+    messages.success(request, success_message)
+    return True
+
+
 @login_required
 @require_POST
 def target_link(request, pk: int):
@@ -321,15 +329,8 @@ def target_link(request, pk: int):
     _require_plan_change(user, target.unit)
     destinations = selectors.alignment_destinations(user, target.unit)
     form = AlignmentForm(request.POST, targets=destinations["targets"], items=destinations["items"])
-    if form.is_valid():
-        kind, destination_pk = form.cleaned_data["destination"]
-        try:
-            alignment_create(actor=user, source=target, destination=resolve_destination(user, kind, destination_pk))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã liên kết chỉ tiêu với cấp trên."))
-            return redirect("target_detail", pk=target.pk)
+    if link_up_from_post(request, form, source=target, success_message=_("Đã liên kết chỉ tiêu với cấp trên.")):
+        return redirect("target_detail", pk=target.pk)
     return render(request, "resolutions/target_detail.html", _target_context(request, target, link_form=form))
 
 
