@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -13,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import ApiToken, Person, RoleAssignment
-from nghiquyet.accounts.roles import Perm, Role
-from nghiquyet.accounts.scope import covers, forget_scope
+from nghiquyet.accounts.roles import Perm, Role, role_permissions
+from nghiquyet.accounts.scope import can, covers, forget_scope, scope_of
 from nghiquyet.audit.models import AuditAction
-from nghiquyet.audit.services import audit_create, audit_delete, audit_record
+from nghiquyet.audit.services import audit_create, audit_delete, audit_record, diff, snapshot
 from nghiquyet.org.models import Unit
 
 PERSON_FIELDS = ["full_name", "unit", "position", "user", "email", "phone"]
@@ -34,14 +37,8 @@ def _require_open(unit: Unit) -> None:
                                % {"unit": unit.name, "date": unit.valid_to.strftime("%d/%m/%Y")}})
 
 
-@transaction.atomic
-def person_create(
-    *, actor, unit: Unit, full_name: str, position: str = "", user=None, email: str = "", phone: str = ""
-) -> Person:
-    """A person holding ``position`` at ``unit``. Names and positions are compared after trimming and
-    collapsing white space, so "  Bí thư " and "Bí thư" are the same position."""
-    _require(actor, Perm.PERSON_CHANGE, unit)
-    _require_open(unit)
+def _clean_person_fields(full_name: str, position: str, email: str, phone: str) -> tuple[dict, dict[str, str]]:
+    """Trimmed values and the Vietnamese error per field (empty when all is well)."""
     full_name = " ".join((full_name or "").split())
     position = " ".join((position or "").split())
     email = (email or "").strip()
@@ -60,6 +57,19 @@ def person_create(
             validate_email(email)
         except ValidationError:
             errors["email"] = _("Địa chỉ thư điện tử không hợp lệ.")
+    return {"full_name": full_name, "position": position, "email": email, "phone": phone}, errors
+
+
+@transaction.atomic
+def person_create(
+    *, actor, unit: Unit, full_name: str, position: str = "", user=None, email: str = "", phone: str = ""
+) -> Person:
+    """A person holding ``position`` at ``unit``. Names and positions are compared after trimming and
+    collapsing white space, so "  Bí thư " and "Bí thư" are the same position."""
+    _require(actor, Perm.PERSON_CHANGE, unit)
+    _require_open(unit)
+    values, errors = _clean_person_fields(full_name, position, email, phone)
+    full_name, position, email, phone = values["full_name"], values["position"], values["email"], values["phone"]
     if user is not None and Person.objects.filter(user=user).exists():
         errors["user"] = _("Tài khoản này đã gắn với một cán bộ khác.")
     if errors:
@@ -78,10 +88,118 @@ def person_create(
 
 
 @transaction.atomic
+def person_update(
+    *, actor, person: Person, full_name: str, position: str = "", email: str = "", phone: str = ""
+) -> Person:
+    """Change a person's name, position and contacts (same rules as ``person_create``); audited as a diff."""
+    person = Person.objects.select_for_update().select_related("unit", "user").get(pk=person.pk)
+    _require(actor, Perm.PERSON_CHANGE, person.unit)
+    _require_open(person.unit)
+    values, errors = _clean_person_fields(full_name, position, email, phone)
+    if errors:
+        raise ValidationError(errors)
+    duplicate = _("“%(name)s” đã có với chức vụ này ở đơn vị.") % {"name": values["full_name"]}
+    if (Person.objects.filter(unit=person.unit, full_name=values["full_name"], position=values["position"])
+            .exclude(pk=person.pk).exists()):
+        raise ValidationError({"full_name": duplicate})
+    before = snapshot(person, PERSON_FIELDS)
+    for key, value in values.items():
+        setattr(person, key, value)
+    try:
+        with transaction.atomic():
+            person.save(update_fields=list(values))
+    except IntegrityError:
+        raise ValidationError({"full_name": duplicate}) from None
+    changes = diff(before, snapshot(person, PERSON_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, unit=person.unit, changes=changes)
+    return person
+
+
+def _password_message(error: ValidationError) -> str:
+    """Django's password validator messages, in Vietnamese whatever Django's own catalogue holds."""
+    params = error.params or {}
+    known = {
+        "password_too_short": _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự."),
+        "password_too_common": _("Mật khẩu này quá phổ biến, dễ bị đoán."),
+        "password_entirely_numeric": _("Mật khẩu không được chỉ gồm chữ số."),
+        "password_too_similar": _("Mật khẩu quá giống tên đăng nhập hoặc thông tin cá nhân."),
+    }
+    if error.code in known:
+        try:
+            return known[error.code] % params
+        except (KeyError, TypeError, ValueError):
+            return known[error.code]
+    return " ".join(error.messages)
+
+
+@transaction.atomic
+def person_account_create(*, actor, person: Person, username: str, password: str):
+    """A login account for ``person`` (who has none yet). The password goes through Django's password
+    validators; usernames are unique regardless of letter case. Returns the new user."""
+    User = get_user_model()
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    _require(actor, Perm.PERSON_CHANGE, person.unit)
+    _require_open(person.unit)
+    if person.user_id is not None:
+        raise ValidationError({"username": _("Cán bộ này đã có tài khoản đăng nhập.")})
+    username = (username or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = [_("Nhập tên đăng nhập.")]
+    elif len(username) > 150:
+        errors["username"] = [_("Tên đăng nhập tối đa 150 ký tự.")]
+    elif not re.fullmatch(r"[A-Za-z0-9.@+_-]+", username):
+        errors["username"] = [_("Tên đăng nhập chỉ gồm chữ không dấu, chữ số và các ký tự . @ + - _.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("Tên đăng nhập “%(username)s” đã có người dùng.") % {"username": username}]
+    user = User(username=username, first_name=person.full_name[:150], email=person.email)
+    if not password:
+        errors["password"] = [_("Nhập mật khẩu.")]
+    else:
+        try:
+            validate_password(password, user=user)
+        except ValidationError as exc:
+            errors["password"] = [_password_message(error) for error in exc.error_list]
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # a concurrent request took the name
+        raise ValidationError({"username": _("Tên đăng nhập “%(username)s” đã có người dùng.")
+                               % {"username": username}}) from None
+    person.user = user
+    person.save(update_fields=["user"])
+    audit_create(actor=actor, obj=user, fields=["username"], unit=person.unit)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, unit=person.unit,
+                 changes={"user": [None, {"id": user.pk, "repr": str(user)}]})
+    return user
+
+
+def assignable_roles(actor, unit: Unit) -> list[str]:
+    """Roles ``actor`` may grant at ``unit``: none without ``Perm.PERSON_CHANGE`` there, and never a role
+    allowing more than the actor's own roles reaching the unit (``actor=None`` is the system)."""
+    if actor is None or scope_of(actor).is_superuser:
+        return list(Role.values)
+    if not can(actor, Perm.PERSON_CHANGE, unit):
+        return []
+    own: set[str] = set()
+    for grant in scope_of(actor).grants:
+        if unit.path.startswith(grant.path):
+            own |= grant.permissions
+    perms = role_permissions()
+    return [role for role in Role.values if perms.get(role, frozenset()) <= own]
+
+
+@transaction.atomic
 def role_assign(*, actor, user, unit: Unit, role: str) -> RoleAssignment:
     _require(actor, Perm.PERSON_CHANGE, unit)
     if role not in Role.values:
         raise ValidationError({"role": _("Vai trò không hợp lệ.")})
+    if actor is not None and unit.valid_to is None and role not in assignable_roles(actor, unit):
+        raise PermissionDenied(_("Bạn không thể giao vai trò có nhiều quyền hơn vai trò của mình."))
     if unit.valid_to is not None:
         raise ValidationError({"unit": _("Không giao vai trò tại đơn vị đã kết thúc hoạt động.")})
     if user is None or not user.is_active:
