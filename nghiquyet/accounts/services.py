@@ -92,7 +92,7 @@ def person_update(
     *, actor, person: Person, full_name: str, position: str = "", email: str = "", phone: str = ""
 ) -> Person:
     """Change a person's name, position and contacts (same rules as ``person_create``); audited as a diff."""
-    person = Person.objects.select_for_update().select_related("unit", "user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=person.pk)
     _require(actor, Perm.PERSON_CHANGE, person.unit)
     _require_open(person.unit)
     values, errors = _clean_person_fields(full_name, position, email, phone)
@@ -138,7 +138,7 @@ def person_account_create(*, actor, person: Person, username: str, password: str
     """A login account for ``person`` (who has none yet). The password goes through Django's password
     validators; usernames are unique regardless of letter case. Returns the new user."""
     User = get_user_model()
-    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
     _require(actor, Perm.PERSON_CHANGE, person.unit)
     _require_open(person.unit)
     if person.user_id is not None:
