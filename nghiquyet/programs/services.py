@@ -17,6 +17,14 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
+from nghiquyet.core.files import (
+    ALLOWED_TYPES,
+    display_name,
+    file_extension,
+    max_upload_bytes,
+    safe_content_type,
+    upload_problem,
+)
 from nghiquyet.org.models import Unit
 from nghiquyet.programs.models import ActionProgram, Task, TaskEvidence, TaskStatus, TaskUpdate
 from nghiquyet.programs.selectors import body_assignable, person_assignable
@@ -315,82 +323,14 @@ def task_is_own(user, task: Task) -> bool:
     return any(p is not None and p.user_id == user.pk for p in (task.directing, task.responsible, task.advisor))
 
 
-# Evidence files: extension -> (content type served, how the file must start). Only documents and pictures
-# people attach to a report; anything a browser could run (html, svg, js) is refused, and so are archives
-# (their content cannot be checked). The download view serves them as attachments with nosniff.
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
-    "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
-    "ppt": ("application/vnd.ms-powerpoint", (b"\xd0\xcf\x11\xe0",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
-    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
-    "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "txt": ("text/plain; charset=utf-8", ()),
-}
-
-
-def evidence_max_bytes() -> int:
-    return int(settings.NGHIQUYET.get("EVIDENCE_MAX_MB", 20)) * 1024 * 1024
-
-
-def evidence_extension(name: str) -> str:
-    name = str(name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
-def evidence_content_type(name: str) -> str:
-    """The content type an evidence file is served with: from the allowed list, never from the upload."""
-    known = EVIDENCE_TYPES.get(evidence_extension(name))
-    return known[0] if known else "application/octet-stream"
-
-
-def evidence_name(upload) -> str:
-    """The uploader's file name (shown and used as the download name; never a path on disk)."""
-    name = str(getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip() or "tep"
-    if len(name) > 255:
-        extension = evidence_extension(name)
-        name = name[: 254 - len(extension)] + "." + extension
-    return name
-
-
-def evidence_problem(upload) -> str:
-    """Why an uploaded evidence file is refused (Vietnamese), or ""."""
-    name = str(getattr(upload, "name", "") or "")
-    extension = evidence_extension(name)
-    if extension not in EVIDENCE_TYPES:
-        return _("Không nhận tệp “%(name)s”: chỉ nhận tệp %(types)s.") % {
-            "name": evidence_name(upload), "types": ", ".join(sorted(EVIDENCE_TYPES))}
-    size = getattr(upload, "size", None)
-    if size is None or size <= 0:
-        return _("Tệp “%(name)s” rỗng.") % {"name": evidence_name(upload)}
-    limit = evidence_max_bytes()
-    if size > limit:
-        return _("Tệp “%(name)s” quá lớn: tối đa %(mb)d MB.") % {"name": evidence_name(upload),
-                                                                   "mb": limit // (1024 * 1024)}
-    magic = EVIDENCE_TYPES[extension][1]
-    try:
-        upload.seek(0)
-        head = upload.read(2048)
-        upload.seek(0)
-    except (AttributeError, OSError, ValueError):
-        return _("Không đọc được tệp “%(name)s”.") % {"name": evidence_name(upload)}
-    if isinstance(head, str):
-        head = head.encode()
-    if magic and not head.startswith(magic):
-        return _("Nội dung tệp “%(name)s” không đúng định dạng .%(ext)s.") % {
-            "name": evidence_name(upload), "ext": extension}
-    if extension == "txt" and b"\x00" in head:
-        return _("Nội dung tệp “%(name)s” không đúng định dạng .%(ext)s.") % {
-            "name": evidence_name(upload), "ext": extension}
-    return ""
+# Evidence files: the shared checks of ``core.files`` (allowed types, magic bytes, size limit), under the
+# names this module has always exported.
+EVIDENCE_TYPES = ALLOWED_TYPES
+evidence_max_bytes = max_upload_bytes
+evidence_extension = file_extension
+evidence_content_type = safe_content_type
+evidence_name = display_name
+evidence_problem = upload_problem
 
 
 @transaction.atomic

@@ -184,3 +184,47 @@ class ItemLinkForm(AlignmentForm):
         self.fields["item"].queryset = own_items
         self.fields["item"].label_from_instance = lambda i: f"{i.get_kind_display()} {i.number}: {i.title}"
         self.order_fields(self.field_order)
+
+
+# ------------------------------------------------------------------ terms, congresses, attachments
+
+DATE_ERRORS = {"invalid": _("Nhập ngày đúng dạng ngày/tháng/năm.")}
+
+
+class CongressForm(forms.Form):
+    """The congress that opened a term. Every field is optional on the form; the service says what is missing."""
+
+    ordinal = forms.CharField(label=_("Đại hội lần thứ"), max_length=40, required=False,
+                              help_text=_("Số La Mã hoặc số, ví dụ XXII hoặc 35."))
+    held_from = forms.DateField(label=_("Khai mạc ngày"), required=False, error_messages=DATE_ERRORS, **DATE_WIDGET)
+    held_to = forms.DateField(label=_("Bế mạc ngày"), required=False, error_messages=DATE_ERRORS, **DATE_WIDGET)
+
+    def congress_values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in ("ordinal", "held_from", "held_to")}
+
+
+class TermForm(CongressForm):
+    """A new term, and optionally the congress that opened it (filled in when any congress field is)."""
+
+    start_year = forms.CharField(label=_("Năm bắt đầu"), max_length=10, required=False)
+    end_year = forms.CharField(label=_("Năm kết thúc"), max_length=10, required=False)
+
+    field_order = ["start_year", "end_year", "ordinal", "held_from", "held_to"]
+
+    def has_congress(self) -> bool:
+        return any(self.data.get(name, "").strip() for name in ("ordinal", "held_from", "held_to"))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Tệp đính kèm"), required=False)
+    title = forms.CharField(label=_("Mô tả (không bắt buộc)"), max_length=255, required=False,
+                            help_text=_("Ví dụ: Toàn văn nghị quyết đã ký, Phụ lục chỉ tiêu."))
+
+    def __init__(self, *args, **kwargs):
+        from nghiquyet.core.files import ALLOWED_TYPES, max_upload_bytes
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.widget.attrs["accept"] = ",".join(f".{ext}" for ext in ALLOWED_TYPES)
+        field.help_text = _("Nhận tệp %(types)s, tối đa %(mb)d MB.") % {
+            "types": ", ".join(ALLOWED_TYPES), "mb": max_upload_bytes() // (1024 * 1024)}

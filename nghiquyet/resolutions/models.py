@@ -93,14 +93,33 @@ class Document(models.Model):
         return f"{self.symbol} — {self.title}"
 
 
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A random stored name (``core.files``): the uploader's name, kept in ``Attachment.name``, never reaches
+    the disk."""
+    from nghiquyet.core.files import random_stored_name
+
+    return random_stored_name("documents", filename)
+
+
 class Attachment(models.Model):
+    """A file attached to a document (full text as signed, annexes). Served only through the scoped download
+    view, as an attachment."""
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="documents/%Y/")
-    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("tên tệp gốc"), max_length=255)
+    title = models.CharField(_("mô tả"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("tệp đính kèm")
+
     def __str__(self) -> str:
-        return self.name
+        return self.title or self.name
 
 
 class ItemKind(models.TextChoices):

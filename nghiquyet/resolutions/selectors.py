@@ -13,7 +13,7 @@ from nghiquyet.core.fields import path_ids
 from nghiquyet.core.forms import is_valid_id
 from nghiquyet.core.text import search_terms
 from nghiquyet.org.models import Unit, UnitKind
-from nghiquyet.resolutions.models import Alignment, Document, Milestone, ResolutionItem, Target, Term
+from nghiquyet.resolutions.models import Alignment, Attachment, Document, Milestone, ResolutionItem, Target, Term
 
 
 def _get(queryset: QuerySet, pk, message: str):
@@ -266,3 +266,25 @@ def alignment_get(user, pk) -> Alignment:
 
     links = scope_filter(Alignment.objects.select_related("from_unit"), user, unit_field="from_unit")
     return _get(links, pk, _("Không tìm thấy liên kết."))
+
+
+# ------------------------------------------------------------------ terms page, attachments
+
+def terms_of_unit(user, unit: Unit) -> QuerySet[Term]:
+    """The terms of ``unit`` (newest first) with their congress, as far as the user may read them."""
+    return terms_visible(user, unit=unit).order_by("-start_year")
+
+
+def term_get(user, pk) -> Term:
+    return _get(terms_visible(user), pk, _("Không tìm thấy nhiệm kỳ."))
+
+
+def attachments_of(user, document: Document) -> QuerySet[Attachment]:
+    return issued_above_filter(Attachment.objects.filter(document=document), user, unit_field="document__unit") \
+        .order_by("uploaded_at", "id")
+
+
+def attachment_get(user, pk) -> Attachment:
+    """An attachment of a document the user may read (``Http404`` otherwise)."""
+    attachments = issued_above_filter(Attachment.objects.all(), user, unit_field="document__unit")
+    return _get(attachments.select_related("document__unit"), pk, _("Không tìm thấy tệp đính kèm."))

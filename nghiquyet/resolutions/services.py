@@ -19,6 +19,7 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_delete, audit_record, diff, snapshot
+from nghiquyet.core.files import display_name, upload_problem
 from nghiquyet.core.numbers import NumberFormatError, format_vn_decimal, parse_vn_decimal
 from nghiquyet.core.text import fold
 from nghiquyet.org.models import Unit, UnitKind
@@ -26,6 +27,7 @@ from nghiquyet.resolutions.models import (
     AMOUNT,
     Aggregation,
     Alignment,
+    Attachment,
     Congress,
     Direction,
     Document,
@@ -163,41 +165,49 @@ def is_from_above(unit: Unit, obj_unit: Unit, document: Document | None = None) 
 
 # ------------------------------------------------------------------ terms and congresses
 
-@transaction.atomic
-def term_create(*, actor, unit: Unit, start_year: int, end_year: int) -> Term:
-    _require(actor, unit)
-    _active(unit)
-    errors: dict[str, str] = {}
+def _check_term(unit: Unit, start_year, end_year, errors: dict) -> tuple[int | None, int | None]:
+    """Clean a term's years into ``errors``; ``(start, end)`` when both are usable."""
     start_year = _year(start_year, "start_year", errors)
     end_year = _year(end_year, "end_year", errors)
     if start_year is None and "start_year" not in errors:
         errors["start_year"] = _("Nhập năm bắt đầu nhiệm kỳ.")
     if end_year is None and "end_year" not in errors:
         errors["end_year"] = _("Nhập năm kết thúc nhiệm kỳ.")
-    if errors:
-        raise ValidationError(errors)
+    if start_year is None or end_year is None:
+        return start_year, end_year
     if end_year <= start_year or end_year - start_year > 6:
-        raise ValidationError({"end_year": _("Nhiệm kỳ phải có năm kết thúc sau năm bắt đầu, tối đa 6 năm.")})
+        errors["end_year"] = _("Nhiệm kỳ phải có năm kết thúc sau năm bắt đầu, tối đa 6 năm.")
+        return start_year, None
     overlapping = Term.objects.filter(unit=unit, start_year__lt=end_year, end_year__gt=start_year)
     if overlapping.exists():
-        raise ValidationError({"start_year": _("Nhiệm kỳ %(t)s trùng thời gian với nhiệm kỳ đã có.")
-                               % {"t": f"{start_year}-{end_year}"}})
+        errors["start_year"] = _("Nhiệm kỳ %(t)s trùng thời gian với nhiệm kỳ đã có.") % {
+            "t": f"{start_year}-{end_year}"}
+        return None, end_year
+    return start_year, end_year
+
+
+@transaction.atomic
+def term_create(*, actor, unit: Unit, start_year: int, end_year: int) -> Term:
+    _require(actor, unit)
+    _active(unit)
+    errors: dict[str, str] = {}
+    start_year, end_year = _check_term(unit, start_year, end_year, errors)
+    if errors:
+        raise ValidationError(errors)
     term = Term.objects.create(unit=unit, start_year=start_year, end_year=end_year)
     audit_create(actor=actor, obj=term, fields=["unit", "start_year", "end_year"], unit=unit)
     return term
 
 
 _ORDINAL = re.compile(r"(?:[IVXLCDM]+|[0-9]{1,3})")
+CONGRESS_FIELDS = ["term", "ordinal", "held_from", "held_to"]
 
 
-@transaction.atomic
-def congress_create(*, actor, term: Term, ordinal: str, held_from: dt.date, held_to: dt.date) -> Congress:
-    """The congress that opened ``term``; ``ordinal`` is a Roman ("XXII") or Arabic ("35") number."""
-    _require(actor, term.unit)
-    _active(term.unit)
+def _check_congress(*, start_year: int | None, label: str, ordinal, held_from, held_to, errors: dict) -> dict:
+    """Clean a congress's values into ``errors``: ``ordinal`` is a Roman ("XXII") or Arabic ("35") number,
+    the congress meets at the start of the term (``start_year``; unchecked when ``None``)."""
     ordinal = str(ordinal or "").strip()
     ordinal = re.sub(r"^(?:lần\s+thứ\s+)", "", ordinal, flags=re.IGNORECASE).strip()
-    errors: dict[str, str] = {}
     if not ordinal or len(ordinal) > 20 or not _ORDINAL.fullmatch(ordinal.upper()) or ordinal.strip("0") == "":
         errors["ordinal"] = _("Nhập lần thứ của đại hội bằng số La Mã hoặc số, ví dụ XXII hoặc 35.")
     else:
@@ -209,15 +219,77 @@ def congress_create(*, actor, term: Term, ordinal: str, held_from: dt.date, held
             errors["held_to"] = _("Ngày kết thúc đại hội không được trước ngày khai mạc.")
         elif (held_to - held_from).days > 10:
             errors["held_to"] = _("Đại hội kéo dài quá 10 ngày: kiểm tra lại ngày bế mạc.")
-        elif not (term.start_year - 1 <= held_from.year <= term.start_year):
-            errors["held_from"] = _("Đại hội phải họp vào đầu nhiệm kỳ %(t)s.") % {"t": term.label}
+        elif start_year is not None and not (start_year - 1 <= held_from.year <= start_year):
+            errors["held_from"] = _("Đại hội phải họp vào đầu nhiệm kỳ %(t)s.") % {"t": label}
+    return {"ordinal": ordinal, "held_from": held_from, "held_to": held_to}
+
+
+@transaction.atomic
+def congress_create(*, actor, term: Term, ordinal: str, held_from: dt.date, held_to: dt.date) -> Congress:
+    """The congress that opened ``term``; ``ordinal`` is a Roman ("XXII") or Arabic ("35") number."""
+    _require(actor, term.unit)
+    _active(term.unit)
+    errors: dict[str, str] = {}
+    cleaned = _check_congress(start_year=term.start_year, label=term.label, ordinal=ordinal, held_from=held_from,
+                              held_to=held_to, errors=errors)
     if Congress.objects.filter(term=term).exists():
         errors["term"] = _("Nhiệm kỳ này đã có đại hội.")
     if errors:
         raise ValidationError(errors)
-    congress = Congress.objects.create(term=term, ordinal=ordinal, held_from=held_from, held_to=held_to)
-    audit_create(actor=actor, obj=congress, fields=["term", "ordinal", "held_from", "held_to"], unit=term.unit)
+    congress = Congress.objects.create(term=term, **cleaned)
+    audit_create(actor=actor, obj=congress, fields=CONGRESS_FIELDS, unit=term.unit)
     return congress
+
+
+@transaction.atomic
+def congress_update(*, actor, congress: Congress, **values) -> Congress:
+    """Correct a congress: any of ``ordinal``, ``held_from``, ``held_to``."""
+    congress = Congress.objects.select_for_update(of=("self",)).select_related("term__unit").get(pk=congress.pk)
+    term = congress.term
+    _require(actor, term.unit)
+    _active(term.unit)
+    allowed = {"ordinal", "held_from", "held_to"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise TypeError(f"unknown congress fields: {sorted(unknown)}")
+    merged = {name: getattr(congress, name) for name in allowed}
+    merged.update(values)
+    errors: dict[str, str] = {}
+    cleaned = _check_congress(start_year=term.start_year, label=term.label, errors=errors, **merged)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(congress, CONGRESS_FIELDS)
+    for key, value in cleaned.items():
+        setattr(congress, key, value)
+    congress.save()
+    changes = diff(before, snapshot(congress, CONGRESS_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=congress, unit=term.unit, changes=changes)
+    return congress
+
+
+@transaction.atomic
+def term_create_with_congress(
+    *, actor, unit: Unit, start_year: int, end_year: int, congress: dict | None = None
+) -> Term:
+    """A term and (when ``congress`` holds ``ordinal``, ``held_from``, ``held_to``) the congress that opened it:
+    both or nothing; the errors of both are reported together, keyed by field."""
+    _require(actor, unit)
+    _active(unit)
+    errors: dict[str, str] = {}
+    start, end = _check_term(unit, start_year, end_year, errors)
+    cleaned = None
+    if congress is not None:
+        label = f"{start} - {end}" if start and end else ""
+        cleaned = _check_congress(start_year=start, label=label, errors=errors, **congress)
+    if errors:
+        raise ValidationError(errors)
+    term = Term.objects.create(unit=unit, start_year=start, end_year=end)
+    audit_create(actor=actor, obj=term, fields=["unit", "start_year", "end_year"], unit=unit)
+    if cleaned is not None:
+        created = Congress.objects.create(term=term, **cleaned)
+        audit_create(actor=actor, obj=created, fields=CONGRESS_FIELDS, unit=unit)
+    return term
 
 
 # ------------------------------------------------------------------ documents and items
@@ -720,3 +792,44 @@ def targets_copy_down(*, actor, document: Document, sources: list[Target]) -> li
         alignment_create(actor=actor, source=copy, destination=source)
         copies.append(copy)
     return copies
+
+
+# ------------------------------------------------------------------ attachments
+
+ATTACHMENT_FIELDS = ["document", "name", "title", "size"]
+
+
+@transaction.atomic
+def attachment_add(*, actor, document: Document, file, title: str = "") -> Attachment:
+    """Attach a file to a document (the shared checks of ``core.files``: allowed types, content, size)."""
+    _require(actor, document.unit)
+    _active(document.unit)
+    errors: dict[str, str] = {}
+    title = _text({"title": title}, Attachment, "title", errors)
+    if file is None:
+        errors["file"] = _("Chọn tệp để đính kèm.")
+    else:
+        problem = upload_problem(file)
+        if problem:
+            errors["file"] = problem
+    if errors:
+        raise ValidationError(errors)
+    attachment = Attachment.objects.create(
+        document=document, file=file, name=display_name(file), title=title, size=file.size,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_create(actor=actor, obj=attachment, fields=ATTACHMENT_FIELDS, unit=document.unit)
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor, attachment: Attachment) -> None:
+    """Remove an attachment and its stored file (the file goes once the transaction has committed)."""
+    attachment = Attachment.objects.select_related("document__unit").get(pk=attachment.pk)
+    unit = attachment.document.unit
+    _require(actor, unit)
+    audit_delete(actor=actor, obj=attachment, fields=ATTACHMENT_FIELDS, unit=unit)
+    stored = attachment.file
+    storage, stored_name = stored.storage, stored.name
+    attachment.delete()
+    if stored_name:
+        transaction.on_commit(lambda: storage.delete(stored_name))

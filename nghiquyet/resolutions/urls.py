@@ -15,5 +15,11 @@ urlpatterns = [
     path("chi-tieu/<int:pk>/sua/", views.target_edit, name="target_edit"),
     path("chi-tieu/<int:pk>/lien-ket/", views.target_link, name="target_link"),
     path("lien-ket/<int:pk>/bo/", views.alignment_remove, name="alignment_remove"),
+    path("<int:pk>/dinh-kem/", views.attachment_upload, name="attachment_upload"),
+    path("dinh-kem/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("dinh-kem/<int:pk>/xoa/", views.attachment_remove, name="attachment_remove"),
+    path("nhiem-ky/", views.terms_index, name="terms_index"),
+    path("nhiem-ky/<int:unit_id>/", views.terms_view, name="terms"),
+    path("nhiem-ky/dai-hoi/<int:term_id>/", views.congress_edit, name="congress_edit"),
     path("bao-phu/<int:unit_id>/", views.coverage_view, name="coverage"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -13,30 +13,39 @@ from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, unit_get_visible
+from nghiquyet.core.files import safe_content_type, safe_download_headers
 from nghiquyet.core.forms import is_valid_id
 from nghiquyet.core.pagination import paginate
 from nghiquyet.programs.selectors import programs_visible
 from nghiquyet.resolutions import selectors
 from nghiquyet.resolutions.forms import (
     AlignmentForm,
+    AttachmentForm,
+    CongressForm,
     CopyDownForm,
     DocumentEditForm,
     DocumentForm,
     ItemForm,
     ItemLinkForm,
     TargetForm,
+    TermForm,
     apply_service_errors,
 )
 from nghiquyet.resolutions.models import Direction, Domain, ItemKind
 from nghiquyet.resolutions.services import (
     alignment_create,
     alignment_delete,
+    attachment_add,
+    attachment_delete,
+    congress_create,
+    congress_update,
     document_create,
     document_update,
     item_create,
     target_create,
     target_update,
     targets_copy_down,
+    term_create_with_congress,
 )
 from nghiquyet.resolutions.symbols import document_types
 
@@ -133,7 +142,7 @@ def document_edit(request, pk: int):
                                                                "document": document})
 
 
-def _document_context(request, document, *, item_form=None, link_form=None):
+def _document_context(request, document, *, item_form=None, link_form=None, attachment_form=None):
     user = request.user
     items = list(selectors.document_items(user, document).prefetch_related(
         "links_up__to_target__unit", "links_up__to_item__document__unit"))
@@ -157,6 +166,9 @@ def _document_context(request, document, *, item_form=None, link_form=None):
         "can_copy_down": bool(targets) and selectors.copy_down_destinations(user, document).exists(),
         "can_see_coverage": not selectors.is_issued_above(user, document.unit) and bool(targets),
         "can_add_program": _can_add_program(user, document),
+        "attachments": selectors.attachments_of(user, document),
+        "attachment_form": attachment_form if attachment_form is not None else (AttachmentForm() if editable
+                                                                                else None),
     }
 
 
@@ -360,3 +372,117 @@ def coverage_view(request, unit_id: int):
     return render(request, "resolutions/coverage.html", {
         "unit": unit, "document": document, "subordinates": subordinates, "rows": rows, "gaps": gaps,
     })
+
+
+# ------------------------------------------------------------------ terms and congresses
+
+@login_required
+def terms_index(request):
+    """Where "Nhiệm kỳ, đại hội" leads: the units whose terms the user may manage (straight to the only one)."""
+    units = selectors.plan_units_changeable(request.user)
+    if len(units[:2]) == 1:
+        return redirect("terms", unit_id=units[0].pk)
+    return render(request, "resolutions/terms_index.html", {"page_obj": paginate(request, units)})
+
+
+@login_required
+def terms_view(request, unit_id: int):
+    """A unit's terms with their congress; those allowed add a term (and its congress, both or nothing).
+    Like every page keyed by a unit id, only units of the user's own subtrees exist here (404 otherwise, also
+    for ancestors: their terms show, read only, in the document pages and on their congress pages)."""
+    user = request.user
+    unit = unit_get_visible(user, unit_id)
+    can_change = can(user, Perm.PLAN_CHANGE, unit)
+    form = None
+    if request.method == "POST":
+        _require_plan_change(user, unit)
+        form = TermForm(request.POST)
+        if form.is_valid():
+            try:
+                term = term_create_with_congress(
+                    actor=user, unit=unit, start_year=form.cleaned_data["start_year"],
+                    end_year=form.cleaned_data["end_year"],
+                    congress=form.congress_values() if form.has_congress() else None)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Đã thêm nhiệm kỳ %(t)s.") % {"t": term.label})
+                return redirect("terms", unit_id=unit.pk)
+    elif can_change:
+        form = TermForm()
+    page = paginate(request, selectors.terms_of_unit(user, unit))
+    return render(request, "resolutions/terms.html", {"unit": unit, "page_obj": page, "form": form,
+                                                      "can_change": can_change})
+
+
+@login_required
+def congress_edit(request, term_id: int):
+    """Add or correct the congress that opened a term."""
+    user = request.user
+    term = selectors.term_get(user, term_id)
+    _require_plan_change(user, term.unit)
+    congress = getattr(term, "congress", None)
+    initial = {"ordinal": congress.ordinal, "held_from": congress.held_from, "held_to": congress.held_to} \
+        if congress else {}
+    form = CongressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if congress is None:
+                congress_create(actor=user, term=term, **form.congress_values())
+            else:
+                congress_update(actor=user, congress=congress, **form.congress_values())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu đại hội của nhiệm kỳ %(t)s.") % {"t": term.label})
+            return redirect("terms", unit_id=term.unit_id)
+    return render(request, "resolutions/congress_form.html", {"term": term, "congress": congress, "form": form})
+
+
+# ------------------------------------------------------------------ attachments
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    user = request.user
+    document = selectors.document_get(user, pk)
+    _require_plan_change(user, document.unit)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = attachment_add(actor=user, document=document, file=form.cleaned_data["file"],
+                                        title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã đính kèm tệp “%(name)s”.") % {"name": attachment.name})
+            return redirect("document_detail", pk=document.pk)
+    return render(request, "resolutions/document_detail.html",
+                  _document_context(request, document, attachment_form=form))
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """An attachment of a document the user may read: always an attachment, never rendered by the browser."""
+    attachment = selectors.attachment_get(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404(_("Không tìm thấy tệp đính kèm.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name,
+                            content_type=safe_content_type(attachment.name))
+    return safe_download_headers(response)
+
+
+@login_required
+def attachment_remove(request, pk: int):
+    """Confirm (GET) then delete (POST) an attachment."""
+    user = request.user
+    attachment = selectors.attachment_get(user, pk)
+    document = attachment.document
+    _require_plan_change(user, document.unit)
+    if request.method == "POST":
+        attachment_delete(actor=user, attachment=attachment)
+        messages.success(request, _("Đã xóa tệp “%(name)s”.") % {"name": attachment.name})
+        return redirect("document_detail", pk=document.pk)
+    return render(request, "resolutions/attachment_delete.html", {"attachment": attachment, "document": document})
