@@ -105,3 +105,16 @@ def safe_download_headers(response):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def stored_file_response(stored, name: str, *, not_found: str):
+    """Send a stored upload (``FieldFile``) to a reader who may have it: always as an attachment under its
+    original ``name``, with a content type from our own list and the safe headers; 404 when the file is gone."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404(not_found) from None
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=safe_content_type(name))
+    return safe_download_headers(response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
+from nghiquyet.core.files import stored_file_response
 from nghiquyet.core.pagination import paginate
 from nghiquyet.programs import selectors
 from nghiquyet.programs.forms import ProgramEditForm, ProgramForm, ProgressForm, TaskEditForm, TaskForm
 from nghiquyet.programs.models import TaskStatus
 from nghiquyet.programs.services import (
-    evidence_content_type,
     program_create,
     program_update,
     task_create,
@@ -237,16 +237,7 @@ def task_progress(request, pk: int):
 def evidence_download(request, pk: int):
     """An evidence file of a task the user may read: always an attachment, never rendered by the browser."""
     evidence = selectors.evidence_get(request.user, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404(_("Không tìm thấy tệp minh chứng.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.name,
-                            content_type=evidence_content_type(evidence.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence.file, evidence.name, not_found=_("Không tìm thấy tệp minh chứng."))
 
 
 @login_required

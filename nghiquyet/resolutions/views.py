@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, unit_get_visible
-from nghiquyet.core.files import safe_content_type, safe_download_headers
+from nghiquyet.core.files import stored_file_response
 from nghiquyet.core.forms import is_valid_id
 from nghiquyet.core.pagination import paginate
 from nghiquyet.programs.selectors import programs_visible
@@ -465,13 +465,7 @@ def attachment_upload(request, pk: int):
 def attachment_download(request, pk: int):
     """An attachment of a document the user may read: always an attachment, never rendered by the browser."""
     attachment = selectors.attachment_get(request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404(_("Không tìm thấy tệp đính kèm.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name,
-                            content_type=safe_content_type(attachment.name))
-    return safe_download_headers(response)
+    return stored_file_response(attachment.file, attachment.name, not_found=_("Không tìm thấy tệp đính kèm."))
 
 
 @login_required
