@@ -33,6 +33,7 @@ from django.db.models import Q
 from nghiquyet.accounts.models import Person
 from nghiquyet.demo import data
 from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.org.selectors import unit_members_total
 from nghiquyet.org.services import unit_create
 from nghiquyet.programs.models import ActionProgram, Task, TaskStatus
 from nghiquyet.programs.services import program_create, task_create, task_progress_add
@@ -517,7 +518,7 @@ def _local_values(spec: TargetSpec, rng: random.Random, unit: Unit, mountainous:
 
     kind, *args = rule.split(":")
     if kind == "members":
-        baseline = Decimal(max(3, round(unit.member_count * 0.03)))
+        baseline = Decimal(max(3, round(unit_members_total(unit) * 0.03)))  # members sit in branches
         target = baseline + rng.randint(1, 4)
     elif kind == "accidents":
         baseline = Decimal(rng.randint(low, high) + (4 if ward else 0))

@@ -38,7 +38,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum, Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +57,7 @@ from nghiquyet.org.models import (
     UnitSuccession,
     UnitVersion,
 )
+from nghiquyet.org.selectors import unit_members_total
 
 UNIT_AUDIT_FIELDS = ["kind", "code", "name", "short_name", "member_count", "parent", "valid_from", "valid_to"]
 LEAF_KINDS = {UnitKind.BRANCH} | UnitKind.implementing_kinds()
@@ -582,9 +583,7 @@ def unit_merge(
     for source in sources:
         source = _lock(source)
         before = snapshot(source, UNIT_AUDIT_FIELDS)
-        # The members who go over: the source's own and those of its whole active subtree.
-        members_over = Unit.objects.active().filter(path__under=source.path).aggregate(
-            n=Sum("member_count"))["n"] or 0
+        members_over = unit_members_total(source)  # its own and its whole active subtree's: all go over
         for child in list(source.children.filter(valid_to__isnull=True).order_by("path")):
             child_before = snapshot(child, UNIT_AUDIT_FIELDS)
             descendants = _reparent(child, target, effective_date, reorganization)
