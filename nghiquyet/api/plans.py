@@ -14,7 +14,6 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nghiquyet.accounts.models import Person
-from nghiquyet.accounts.scope import can_see_unit, scope_filter, unit_get_visible
+from nghiquyet.accounts.scope import can_see_unit, unit_get_visible
 from nghiquyet.api.pagination import Page
 from nghiquyet.api.plans_schemas import (
     CongressIn,
@@ -57,6 +56,7 @@ from nghiquyet.api.plans_schemas import (
     TermOut,
 )
 from nghiquyet.api.schemas import ErrorOut, Id, ValidationErrorOut
+from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.numbers import NumberFormatError, parse_vn_decimal
 from nghiquyet.org.models import Unit
 from nghiquyet.programs import selectors as program_selectors
@@ -64,7 +64,7 @@ from nghiquyet.programs import services as program_services
 from nghiquyet.programs.models import ActionProgram, Task
 from nghiquyet.resolutions import selectors as resolution_selectors
 from nghiquyet.resolutions import services as resolution_services
-from nghiquyet.resolutions.models import Alignment, Document, Target, Term
+from nghiquyet.resolutions.models import Alignment, Document, Target
 
 router = Router(tags=["plans"])
 
@@ -190,22 +190,11 @@ class TermFilters(Schema):
     unit: Id | None = None
 
 
-def _terms(user):
-    return resolution_selectors.terms_visible(user)
-
-
-def _term_get(user, pk) -> Term:
-    term = _terms(user).filter(pk=pk).first()
-    if term is None:
-        raise Http404(_("Không tìm thấy nhiệm kỳ."))
-    return term
-
-
 @router.get("/terms", response={200: list[TermOut], **READ_ERRORS}, tags=["terms"],
             summary="Nhiệm kỳ của các đơn vị trong phạm vi và của cấp trên (chỉ đọc)")
 @paginate(Page)
 def terms_list(request, filters: Query[TermFilters]):
-    terms = _terms(request.auth)
+    terms = resolution_selectors.terms_visible(request.auth)
     if filters.unit is not None:
         terms = terms.filter(unit_id=filters.unit)
     return terms
@@ -213,7 +202,7 @@ def terms_list(request, filters: Query[TermFilters]):
 
 @router.get("/terms/{term_id}", response={200: TermOut, **READ_ERRORS}, tags=["terms"], summary="Chi tiết nhiệm kỳ")
 def term_detail(request, term_id: Id):
-    return _term_get(request.auth, term_id)
+    return resolution_selectors.term_get(request.auth, term_id)
 
 
 @router.post("/terms", response={201: TermOut, **WRITE_ERRORS}, tags=["terms"],
@@ -223,24 +212,24 @@ def term_create(request, payload: TermIn):
     errors = _Errors()
     unit = _body_ref(lambda: unit_get_visible(user, payload.unit), "unit", errors)
     errors.raise_if_any()
-    with transaction.atomic():
-        term = resolution_services.term_create(actor=user, unit=unit, start_year=payload.start_year,
-                                               end_year=payload.end_year)
-        if payload.congress is not None:
-            try:
-                resolution_services.congress_create(actor=user, term=term, ordinal=payload.congress.ordinal,
-                                                    held_from=payload.congress.held_from,
-                                                    held_to=payload.congress.held_to)
-            except ValidationError as exc:
-                raise _rekey(exc, "congress") from None
-    return Status(201, _term_get(user, term.pk))
+    # All or nothing: every API write runs in one transaction (api._atomic_writes).
+    term = resolution_services.term_create(actor=user, unit=unit, start_year=payload.start_year,
+                                           end_year=payload.end_year)
+    if payload.congress is not None:
+        try:
+            resolution_services.congress_create(actor=user, term=term, ordinal=payload.congress.ordinal,
+                                                held_from=payload.congress.held_from,
+                                                held_to=payload.congress.held_to)
+        except ValidationError as exc:
+            raise _rekey(exc, "congress") from None
+    return Status(201, resolution_selectors.term_get(user, term.pk))
 
 
 @router.post("/terms/{term_id}/congress", response={201: CongressOut, **WRITE_ERRORS}, tags=["terms"],
              summary="Ghi đại hội mở đầu nhiệm kỳ")
 def congress_create(request, term_id: Id, payload: CongressIn):
     user = request.auth
-    term = _term_get(user, term_id)
+    term = resolution_selectors.term_get(user, term_id)
     congress = resolution_services.congress_create(actor=user, term=term, ordinal=payload.ordinal,
                                                    held_from=payload.held_from, held_to=payload.held_to)
     return Status(201, congress)
@@ -264,8 +253,8 @@ def _documents(user, **kwargs):
 
 
 def _document_out(user, pk) -> Document:
-    document = resolution_selectors.document_get(user, pk)
-    return _documents(user).prefetch_related("items", "targets", "attachments").get(pk=document.pk)
+    return get_or_404(_documents(user).prefetch_related("items", "targets", "attachments"), pk,
+                      _("Không tìm thấy văn bản."))
 
 
 @router.get("/resolutions", response={200: list[DocumentOut], **READ_ERRORS}, tags=["resolutions"],
@@ -296,7 +285,7 @@ def resolution_create(request, payload: DocumentIn):
     unit = _body_ref(lambda: unit_get_visible(user, payload.unit), "unit", errors)
     term = None
     if payload.term is not None:
-        term = _body_ref(lambda: _term_get(user, payload.term), "term", errors)
+        term = _body_ref(lambda: resolution_selectors.term_get(user, payload.term), "term", errors)
     implements = _body_refs(resolution_selectors.documents_visible(user), payload.implements, "implements", errors)
     errors.raise_if_any()
     document = resolution_services.document_create(
@@ -315,7 +304,7 @@ def resolution_update(request, document_id: Id, payload: DocumentPatch):
     values = payload.dict(exclude_unset=True)
     _no_nulls(values, ("symbol", "issued_on", "title", "full_text", "is_congress_resolution"), errors)
     if values.get("term") is not None:
-        values["term"] = _body_ref(lambda: _term_get(user, values["term"]), "term", errors)
+        values["term"] = _body_ref(lambda: resolution_selectors.term_get(user, values["term"]), "term", errors)
     implements = values.pop("implements", None)
     if implements is not None:
         implements = _body_refs(resolution_selectors.documents_visible(user), implements, "implements", errors)
@@ -568,16 +557,8 @@ def _tasks(user, *, mine: bool = False, status: str = ""):
 
 def _task_out(user, pk) -> dict:
     task = program_selectors.task_get(user, pk)
-    links = list(Alignment.objects.filter(from_task=task).select_related("to_target__unit", "to_item__document__unit")
-                 .order_by("id"))
-    readable_targets = set(resolution_selectors.targets_visible(user).prefetch_related(None)
-                           .filter(pk__in=[a.to_target_id for a in links if a.to_target_id])
-                           .values_list("pk", flat=True))
-    readable_items = set(resolution_selectors.items_visible(user)
-                         .filter(pk__in=[a.to_item_id for a in links if a.to_item_id]).values_list("pk", flat=True))
-    links = [a for a in links if a.to_target_id in readable_targets or a.to_item_id in readable_items]
-    task.api_links_up = [_link_out(a, up=True) for a in links]
-    task.api_updates = list(task.updates.select_related("author__person").prefetch_related("evidence"))
+    task.api_links_up = [_link_out(a, up=True) for a in program_selectors.task_links_up(user, task)]
+    task.api_updates = list(program_selectors.task_updates(task).select_related("author__person"))
     return task
 
 
@@ -674,9 +655,7 @@ def task_link_create(request, task_id: Id, payload: LinkIn):
                summary="Bỏ một liên kết lên cấp trên (của chỉ tiêu, nội dung hoặc nhiệm vụ)")
 def link_delete(request, link_id: Id):
     user = request.auth
-    link = scope_filter(Alignment.objects.all(), user, unit_field="from_unit").filter(pk=link_id).first()
-    if link is None:
-        raise Http404(_("Không tìm thấy liên kết."))
+    link = resolution_selectors.alignment_get(user, link_id)
     resolution_services.alignment_delete(actor=user, alignment=link)
     return Status(204, None)
 

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
@@ -51,7 +52,7 @@ DecimalOut = Annotated[
 
 def _not_bool(value):
     if isinstance(value, bool):
-        raise ValueError("boolean")
+        raise ValueError(_("Phải là một số."))
     return value
 
 

@@ -5,8 +5,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-#: The largest id a database key can hold (signed 64-bit). Larger numbers cannot name anything.
-ID_MAX = 2**63 - 1
+from nghiquyet.core.ids import MAX_ID as ID_MAX
 
 #: Every id the API reads (path, query, body): out of range is a 422 naming the field, never a database error.
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]

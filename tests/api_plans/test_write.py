@@ -344,3 +344,8 @@ def test_link_delete_uncovers_again(demo, plan, as_user):
     assert as_user(demo.xa).client.delete(f"/api/v1/links/{link_id}").status_code == 204
     assert not covered()
     assert as_user(demo.xa).client.delete(f"/api/v1/links/{link_id}").status_code == 404
+
+
+def test_a_boolean_where_a_number_is_expected_is_explained_in_vietnamese(demo, plan, as_user):
+    errors = field_errors(as_user(demo.xa).patch(f"/targets/{plan.commune_target.pk}", {"threshold": True}))
+    assert errors == {"threshold": "Phải là một số."}
