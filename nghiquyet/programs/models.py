@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nghiquyet.accounts.models import Person
+from nghiquyet.core.files import random_stored_name
 from nghiquyet.org.models import Unit
 from nghiquyet.resolutions.models import Document
 
@@ -113,9 +112,7 @@ class TaskUpdate(models.Model):
 def evidence_path(instance: TaskEvidence, filename: str) -> str:
     """A random stored name: the uploader's name (kept in ``TaskEvidence.name``) never reaches the disk.
     Only the extension stays, lower case, and only when it is a plain one (the service allows a short list)."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    suffix = f".{suffix}" if suffix.isascii() and suffix.isalnum() and len(suffix) <= 5 else ""
-    return f"tasks/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+    return random_stored_name("tasks", filename)
 
 
 class TaskEvidence(models.Model):

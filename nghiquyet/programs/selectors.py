@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import Person
 from nghiquyet.accounts.scope import issued_above_filter, scope_filter
+from nghiquyet.core.ids import get_or_404
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.programs.models import ActionProgram, Task, TaskEvidence, TaskStatus
 
@@ -27,14 +27,7 @@ def programs_visible(user, *, unit=None, resolution=None) -> QuerySet[ActionProg
 
 
 def program_get(user, pk) -> ActionProgram:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404(_("Không tìm thấy chương trình.")) from None
-    program = programs_visible(user).filter(pk=pk).first()
-    if program is None:
-        raise Http404(_("Không tìm thấy chương trình."))
-    return program
+    return get_or_404(programs_visible(user), pk, _("Không tìm thấy chương trình."))
 
 
 def tasks_visible(user, *, program=None, status: str = "") -> QuerySet[Task]:
@@ -46,14 +39,7 @@ def tasks_visible(user, *, program=None, status: str = "") -> QuerySet[Task]:
 
 def task_get(user, pk) -> Task:
     """A task in the user's scope, or one the user directs, owns or advises."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404(_("Không tìm thấy nhiệm vụ.")) from None
-    task = (tasks_visible(user) | my_tasks(user)).filter(pk=pk).first()
-    if task is None:
-        raise Http404(_("Không tìm thấy nhiệm vụ."))
-    return task
+    return get_or_404(tasks_visible(user) | my_tasks(user), pk, _("Không tìm thấy nhiệm vụ."))
 
 
 def my_tasks(user, *, status: str = "") -> QuerySet[Task]:
@@ -175,26 +161,11 @@ def task_links_up(user, task: Task) -> list:
     from nghiquyet.resolutions import selectors as resolution_selectors
     from nghiquyet.resolutions.models import Alignment
 
-    links = list(Alignment.objects.filter(from_task=task).select_related("to_target__unit", "to_item__document__unit")
-                 .order_by("id"))
-    target_ids = [a.to_target_id for a in links if a.to_target_id]
-    item_ids = [a.to_item_id for a in links if a.to_item_id]
-    readable_targets = set(resolution_selectors.targets_visible(user).prefetch_related(None)
-                           .filter(pk__in=target_ids).values_list("pk", flat=True)) if target_ids else set()
-    readable_items = set(resolution_selectors.items_visible(user).filter(pk__in=item_ids)
-                         .values_list("pk", flat=True)) if item_ids else set()
-    return [a for a in links if (a.to_target_id and a.to_target_id in readable_targets)
-            or (a.to_item_id and a.to_item_id in readable_items)]
+    return resolution_selectors.readable_links_up(user, Alignment.objects.filter(from_task=task))
 
 
 def evidence_get(user, pk) -> TaskEvidence:
     """An evidence file of a task the user may read (``task_get``), or 404."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404(_("Không tìm thấy tệp minh chứng.")) from None
-    evidence = TaskEvidence.objects.select_related("update").filter(pk=pk).first()
-    if evidence is None:
-        raise Http404(_("Không tìm thấy tệp minh chứng."))
+    evidence = get_or_404(TaskEvidence.objects.select_related("update"), pk, _("Không tìm thấy tệp minh chứng."))
     task_get(user, evidence.update.task_id)
     return evidence

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from nghiquyet.core.forms import MAX_ID, IdChoiceField, IdMultipleChoiceField, VNDecimalField
+from nghiquyet.core.forms import IdChoiceField, IdMultipleChoiceField, VNDecimalField
+from nghiquyet.core.ids import MAX_ID
 from nghiquyet.resolutions.models import Aggregation, Direction, Domain, ItemKind, Target
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -5,24 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.scope import issued_above_filter, units_visible
 from nghiquyet.core.fields import path_ids
-from nghiquyet.core.forms import is_valid_id
+from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.text import search_terms
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.resolutions.models import Alignment, Attachment, Document, Milestone, ResolutionItem, Target, Term
-
-
-def _get(queryset: QuerySet, pk, message: str):
-    if not is_valid_id(pk):  # "²", "-1", 2**63: unknown, never a database error
-        raise Http404(message)
-    obj = queryset.filter(pk=int(pk)).first()
-    if obj is None:
-        raise Http404(message)
-    return obj
 
 
 def terms_visible(user, *, unit: Unit | None = None) -> QuerySet[Term]:
@@ -42,7 +32,7 @@ def documents_visible(user, *, unit: Unit | None = None, query: str = "", type_c
 
 
 def document_get(user, pk) -> Document:
-    return _get(documents_visible(user).prefetch_related("implements__unit"), pk, _("Không tìm thấy văn bản."))
+    return get_or_404(documents_visible(user).prefetch_related("implements__unit"), pk, _("Không tìm thấy văn bản."))
 
 
 def items_visible(user) -> QuerySet[ResolutionItem]:
@@ -64,14 +54,25 @@ def targets_visible(user, *, document: Document | None = None, unit: Unit | None
 
 
 def target_get(user, pk) -> Target:
-    return _get(targets_visible(user), pk, _("Không tìm thấy chỉ tiêu."))
+    return get_or_404(targets_visible(user), pk, _("Không tìm thấy chỉ tiêu."))
+
+
+def readable_links_up(user, links: QuerySet[Alignment]) -> list[Alignment]:
+    """Of these links up (in id order), those whose target or item the user may read: two queries at most."""
+    links = list(links.select_related("to_target__unit", "to_item__document__unit").order_by("id"))
+    target_ids = [a.to_target_id for a in links if a.to_target_id]
+    item_ids = [a.to_item_id for a in links if a.to_item_id]
+    readable_targets = set(targets_visible(user).prefetch_related(None).filter(pk__in=target_ids)
+                           .values_list("pk", flat=True)) if target_ids else set()
+    readable_items = set(items_visible(user).filter(pk__in=item_ids)
+                         .values_list("pk", flat=True)) if item_ids else set()
+    return [a for a in links if (a.to_target_id and a.to_target_id in readable_targets)
+            or (a.to_item_id and a.to_item_id in readable_items)]
 
 
 def target_links(user, target: Target) -> dict[str, list]:
     """Links up (to superiors' targets/items the user can read) and down (from units the user can see)."""
-    up = Alignment.objects.filter(from_target=target).select_related("to_target__unit", "to_item__document__unit")
-    up = [a for a in up if (a.to_target and targets_visible(user).filter(pk=a.to_target_id).exists())
-          or (a.to_item and items_visible(user).filter(pk=a.to_item_id).exists())]
+    up = readable_links_up(user, Alignment.objects.filter(from_target=target))
     visible = units_visible(user)
     down = (Alignment.objects.filter(to_target=target, from_unit__in=visible)
             .select_related("from_unit", "from_target", "from_item", "from_task"))
@@ -265,7 +266,7 @@ def alignment_get(user, pk) -> Alignment:
     from nghiquyet.accounts.scope import scope_filter
 
     links = scope_filter(Alignment.objects.select_related("from_unit"), user, unit_field="from_unit")
-    return _get(links, pk, _("Không tìm thấy liên kết."))
+    return get_or_404(links, pk, _("Không tìm thấy liên kết."))
 
 
 # ------------------------------------------------------------------ terms page, attachments
@@ -276,7 +277,7 @@ def terms_of_unit(user, unit: Unit) -> QuerySet[Term]:
 
 
 def term_get(user, pk) -> Term:
-    return _get(terms_visible(user), pk, _("Không tìm thấy nhiệm kỳ."))
+    return get_or_404(terms_visible(user), pk, _("Không tìm thấy nhiệm kỳ."))
 
 
 def attachments_of(user, document: Document) -> QuerySet[Attachment]:
@@ -287,4 +288,4 @@ def attachments_of(user, document: Document) -> QuerySet[Attachment]:
 def attachment_get(user, pk) -> Attachment:
     """An attachment of a document the user may read (``Http404`` otherwise)."""
     attachments = issued_above_filter(Attachment.objects.all(), user, unit_field="document__unit")
-    return _get(attachments.select_related("document__unit"), pk, _("Không tìm thấy tệp đính kèm."))
+    return get_or_404(attachments.select_related("document__unit"), pk, _("Không tìm thấy tệp đính kèm."))

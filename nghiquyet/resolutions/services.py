@@ -188,15 +188,8 @@ def _check_term(unit: Unit, start_year, end_year, errors: dict) -> tuple[int | N
 
 @transaction.atomic
 def term_create(*, actor, unit: Unit, start_year: int, end_year: int) -> Term:
-    _require(actor, unit)
-    _active(unit)
-    errors: dict[str, str] = {}
-    start_year, end_year = _check_term(unit, start_year, end_year, errors)
-    if errors:
-        raise ValidationError(errors)
-    term = Term.objects.create(unit=unit, start_year=start_year, end_year=end_year)
-    audit_create(actor=actor, obj=term, fields=["unit", "start_year", "end_year"], unit=unit)
-    return term
+    """A term without its congress (see ``term_create_with_congress``)."""
+    return term_create_with_congress(actor=actor, unit=unit, start_year=start_year, end_year=end_year)
 
 
 _ORDINAL = re.compile(r"(?:[IVXLCDM]+|[0-9]{1,3})")
