@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import RoleAssignment
 from nghiquyet.accounts.roles import Perm, role_permissions
+from nghiquyet.core.ids import get_or_404
 from nghiquyet.org.models import Unit, UnitKind, UnitSuccession
 
 _CACHE_ATTR = "_nghiquyet_scope"
@@ -138,16 +138,7 @@ def scope_filter(queryset: QuerySet, user, *, unit_field: str = "unit", perm: st
 
 def unit_get_visible(user, pk) -> Unit:
     """The unit if the user may see it; ``Http404`` otherwise (also for malformed ids)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError, OverflowError):
-        raise Http404(_("Không tìm thấy đơn vị.")) from None
-    if not 0 < pk < 2**63:  # outside any primary key: never reaches the database (bigint overflow)
-        raise Http404(_("Không tìm thấy đơn vị."))
-    unit = units_visible(user).filter(pk=pk).first()
-    if unit is None:
-        raise Http404(_("Không tìm thấy đơn vị."))
-    return unit
+    return get_or_404(units_visible(user), pk, _("Không tìm thấy đơn vị."))
 
 
 def can_see_unit(user, unit: Unit) -> bool:

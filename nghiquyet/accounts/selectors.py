@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import Person, RoleAssignment
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import scope_filter, units_changeable
+from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.text import fold, search_terms
 from nghiquyet.org.models import Unit
-
-
-def _valid_pk(pk) -> int:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError, OverflowError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
 
 
 def people_visible(user) -> QuerySet[Person]:
@@ -34,17 +24,11 @@ def roles_visible(user) -> QuerySet[RoleAssignment]:
 
 def person_get_visible(user, pk) -> Person:
     """The person if their unit is in ``user``'s scope; ``Http404`` otherwise."""
-    person = people_visible(user).select_related("unit", "user").filter(pk=_valid_pk(pk)).first()
-    if person is None:
-        raise Http404(_("Không tìm thấy cán bộ."))
-    return person
+    return get_or_404(people_visible(user).select_related("unit", "user"), pk, _("Không tìm thấy cán bộ."))
 
 
 def role_assignment_get_visible(user, pk) -> RoleAssignment:
-    assignment = roles_visible(user).select_related("user").filter(pk=_valid_pk(pk)).first()
-    if assignment is None:
-        raise Http404(_("Không tìm thấy vai trò."))
-    return assignment
+    return get_or_404(roles_visible(user).select_related("user"), pk, _("Không tìm thấy vai trò."))
 
 
 def unit_people_ids(user, unit: Unit, *, query: str = "") -> list[int]:

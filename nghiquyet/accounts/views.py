@@ -25,6 +25,7 @@ from nghiquyet.accounts.services import (
     role_revoke,
 )
 from nghiquyet.audit.selectors import audit_events_visible
+from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.pagination import paginate
 from nghiquyet.org.selectors import unit_members_total, unit_subtree_stats
 
@@ -85,13 +86,6 @@ def _require_person_change(user, unit) -> None:
         raise PermissionDenied(_("Bạn không có quyền quản lý cán bộ của đơn vị “%(unit)s”.") % {"unit": unit.name})
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for key, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(key if key in form.fields else None, message)
-
-
 @login_required
 def unit_people(request, unit_id: int):
     unit = unit_get_visible(request.user, unit_id)
@@ -114,7 +108,7 @@ def unit_person_create(request, unit_id: int):
         try:
             person = person_create(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm cán bộ “%(name)s”.") % {"name": person.full_name})
             return redirect("person_detail", person_id=person.pk)
@@ -146,7 +140,7 @@ def person_edit(request, person_id: int):
         try:
             person_update(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin cán bộ."))
             return redirect("person_detail", person_id=person.pk)
@@ -166,10 +160,7 @@ def person_account(request, person_id: int):
             user = person_account_create(actor=request.user, person=person, username=form.cleaned_data["username"],
                                          password=form.cleaned_data["password1"])
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            for key, messages_ in errors.items():
-                for message in messages_:
-                    form.add_error({"password": "password1"}.get(key, key) if key != "__all__" else None, message)
+            apply_service_errors(form, exc, aliases={"password": "password1"})
         else:
             messages.success(request, _("Đã tạo tài khoản “%(username)s”.") % {"username": user.username})
             return redirect("person_detail", person_id=person.pk)
@@ -189,7 +180,7 @@ def person_role_assign(request, person_id: int):
             assignment = role_assign(actor=request.user, user=person.user, unit=form.cleaned_data["unit"],
                                      role=form.cleaned_data["role"])
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("role", str(exc))
         else:

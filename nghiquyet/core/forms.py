@@ -1,13 +1,27 @@
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nghiquyet.core.ids import is_valid_id
 from nghiquyet.core.numbers import NumberFormatError, format_vn_decimal, parse_vn_decimal
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's ``ValidationError`` on the form: per field when the form has it, else on top."""
+    aliases = aliases or {}
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in exc.message_dict.items():
+        name = aliases.get(name, name)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
 
 
 class VNDecimalField(forms.CharField):
@@ -54,24 +68,11 @@ class VNDecimalField(forms.CharField):
 
 # --------------------------------------------------------------------------- choices by id
 
-MAX_ID = 2**63 - 1
-_ID_RE = re.compile(r"[0-9]{1,19}")
 CHOICE_ERRORS = {
     "invalid_choice": gettext_lazy("Lựa chọn không hợp lệ."),
     "invalid_pk_value": gettext_lazy("Lựa chọn không hợp lệ."),
     "invalid_list": gettext_lazy("Lựa chọn không hợp lệ."),
 }
-
-
-def is_valid_id(value) -> bool:
-    """An id a database can look up: ASCII digits only (no "²", no "١"), 1..2**63-1 (else SQLite overflows)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return 1 <= value <= MAX_ID
-    if not isinstance(value, str) or not _ID_RE.fullmatch(value):
-        return False
-    return 1 <= int(value) <= MAX_ID
 
 
 class _IdChoiceMixin:
@@ -108,6 +109,3 @@ class IdMultipleChoiceField(_IdChoiceMixin, forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super()._check_values(value)
 
-
-SafeModelChoiceField = IdChoiceField
-SafeModelMultipleChoiceField = IdMultipleChoiceField

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from nghiquyet.accounts.models import Person
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, scope_of, unit_get_visible, units_visible
+from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.pagination import paginate
 from nghiquyet.org import selectors
 from nghiquyet.org.forms import (
@@ -373,9 +374,7 @@ def unit_edit(request, unit_id: int):
         try:
             unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            for key, errors in _service_errors(exc).items():
-                for message in errors:
-                    form.add_error(key if key in form.fields else None, message)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

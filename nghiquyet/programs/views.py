@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
 from nghiquyet.core.files import stored_file_response
+from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.pagination import paginate
 from nghiquyet.programs import selectors
 from nghiquyet.programs.forms import ProgramEditForm, ProgramForm, ProgressForm, TaskEditForm, TaskForm
@@ -26,7 +27,7 @@ from nghiquyet.programs.services import (
     task_progress_add,
     task_update,
 )
-from nghiquyet.resolutions.forms import AlignmentForm, apply_service_errors
+from nghiquyet.resolutions.forms import AlignmentForm
 from nghiquyet.resolutions.selectors import (
     alignment_destinations,
     document_get,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from nghiquyet.core.forms import IdChoiceField, IdMultipleChoiceField, VNDecimalField
@@ -13,19 +12,6 @@ from nghiquyet.core.ids import MAX_ID
 from nghiquyet.resolutions.models import Aggregation, Direction, Domain, ItemKind, Target
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's ``ValidationError`` on the form: per field when the form has it, else on top."""
-    aliases = aliases or {}
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, messages in exc.message_dict.items():
-        name = aliases.get(name, name)
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 class UnitChoiceField(IdChoiceField):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, unit_get_visible
 from nghiquyet.core.files import stored_file_response
+from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.ids import is_valid_id
 from nghiquyet.core.pagination import paginate
 from nghiquyet.programs.selectors import programs_visible
@@ -29,7 +30,6 @@ from nghiquyet.resolutions.forms import (
     ItemLinkForm,
     TargetForm,
     TermForm,
-    apply_service_errors,
 )
 from nghiquyet.resolutions.models import Direction, Domain, ItemKind
 from nghiquyet.resolutions.services import (
