@@ -10,7 +10,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -62,12 +61,6 @@ TREE_AS_OF_LIMIT = 500
 
 def _flag(request, name: str) -> bool:
     return request.GET.get(name) in ("1", "on", "true")
-
-
-def _page(request, queryset, param: str, per_page: int | None = None) -> Page:
-    from django.conf import settings
-
-    return Paginator(queryset, per_page or settings.NGHIQUYET["PAGE_SIZE"]).get_page(request.GET.get(param))
 
 
 def _ancestor_names(units) -> dict[int, str]:
@@ -181,7 +174,7 @@ def unit_detail(request, unit_id: int):
     versions = list(history["versions"])
     predecessors = list(history["predecessors"])
     successors = list(history["successors"])
-    reorganizations = _page(request, history["reorganizations"], "trang_su_kien", per_page=10)
+    reorganizations = paginate(request, history["reorganizations"], 10, param="trang_su_kien")
     children = paginate(request, selectors.unit_children(user, unit, include_closed=closed))
 
     linked = set(unit.ancestor_ids) | {v.parent_id for v in versions} | {s.successor_id for s in successors}
@@ -193,7 +186,7 @@ def unit_detail(request, unit_id: int):
     in_scope = scope_of(user).covers(unit.path)
     people = None
     if in_scope:
-        people = _page(request, Person.objects.filter(unit=unit).order_by("full_name"), "trang_can_bo")
+        people = paginate(request, Person.objects.filter(unit=unit).order_by("full_name"), param="trang_can_bo")
 
     active = unit.valid_to is None
     as_of_raw = request.GET.get("as_of", "")
