@@ -28,7 +28,6 @@ from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Sum
 
 from nghiquyet.accounts.models import Person, RoleAssignment
 from nghiquyet.accounts.roles import Role
@@ -39,6 +38,7 @@ from nghiquyet.core.text import fold
 from nghiquyet.demo import data
 from nghiquyet.demo.plans import PlansSummary, seed_plans
 from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.org.selectors import unit_members_total, unit_subtree_stats
 from nghiquyet.org.services import NewUnit, unit_close, unit_create, unit_merge, unit_move
 
 DEMO_PASSWORD = "nghiquyet-demo"
@@ -525,17 +525,15 @@ def _ensure_demo_accounts(units: dict[str, Unit]) -> None:
 
 def _summarize(province: Unit, created: bool, units: dict[str, Unit]) -> SeedResult:
     subtree = Unit.objects.filter(path__under=province.path)
-    active = subtree.active()
-    by_kind = {row["kind"]: row["n"] for row in active.values("kind").annotate(n=Count("id")).order_by("kind")}
+    by_kind = unit_subtree_stats(province)
     order = {kind: i for i, kind in enumerate(UnitKind.values)}
-    members = active.filter(kind=UnitKind.BRANCH).aggregate(n=Sum("member_count"))["n"] or 0
     return SeedResult(
         created=created,
         seconds=0.0,
         province=province,
         units_by_kind=dict(sorted(by_kind.items(), key=lambda item: order.get(item[0], 99))),
         closed_units=subtree.filter(valid_to__isnull=False).count(),
-        members=members,
+        members=unit_members_total(province),
         people=Person.objects.filter(unit__path__under=province.path).count(),
         logins=[
             DemoLogin(d.username, DEMO_PASSWORD, str(Role(d.role).label), units[d.unit_code].name) for d in DEMO_USERS
