@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -44,6 +45,22 @@ class Env:
             raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from None
         if minimum is not None and number < minimum or maximum is not None and number > maximum:
             raise ImproperlyConfigured(f"{name}={number} is outside {minimum}..{maximum}")
+        return number
+
+    def choice(self, name: str, default: str, choices: list[str]) -> str:
+        value = self.str(name, default)
+        if value not in choices:
+            raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+        return value
+
+    def decimal(self, name: str, default: str) -> Decimal:
+        value = self.str(name, default)
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+        if not number.is_finite():
+            raise ImproperlyConfigured(f"{name}={value!r} is not a finite number")
         return number
 
     def list(self, name: str, default: list[str]) -> list[str]:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nghiquyet.audit",
     "nghiquyet.resolutions",
     "nghiquyet.programs",
+    "nghiquyet.reporting",
     "nghiquyet.api",
     "nghiquyet.demo",
 ]
@@ -184,5 +185,20 @@ NGHIQUYET = {
     "TASK_REQUIRED_CLEARS": env.list(
         "NGHIQUYET_TASK_REQUIRED_CLEARS", ["person", "task", "time", "responsibility", "deliverable", "authority"]
     ),
+    # Progress reporting. VISIBLE_ABOVE: which values count in the levels above (rollups, dashboards) before a
+    # superior approves them: "submitted" (as soon as sent) or "accepted" (after approval). After changing it,
+    # run `nghiquyet rollups_rebuild`.
+    "REPORTING": {
+        "VISIBLE_ABOVE": env.choice("NGHIQUYET_VISIBLE_ABOVE", "submitted", ["submitted", "accepted"]),
+        # Status of a target against its plan: ratio of actual to the plan for the period (direction-aware).
+        "ON_TRACK": env.decimal("NGHIQUYET_STATUS_ON_TRACK", "0.95"),
+        "AT_RISK": env.decimal("NGHIQUYET_STATUS_AT_RISK", "0.80"),
+        # Data-quality checks.
+        "HISTORY_MIN_PERIODS": 6,     # periods of history before a plausible range is learned
+        "RANGE_SIGMAS": 3,            # plausible range = mean ± this many standard deviations
+        "JUMP_RATIO": "0.5",          # a change of more than 50% against the previous period is a jump
+        "TOTAL_TOLERANCE": "0.005",   # self-reported total vs sum of subordinates (relative)
+        "COPIED_MIN_UNITS": 5,        # the same value at this many sibling units is suspicious
+    },
 }
 AXES_LOCKOUT_CALLABLE = "nghiquyet.accounts.views.lockout_response"

@@ -30,20 +30,25 @@ class Perm:
     PLAN_CHANGE = "plan.change"            # terms, resolutions, targets, action programs, alignment
     TASK_CHANGE = "task.change"            # create and edit tasks of action programs
     TASK_PROGRESS = "task.progress"        # report progress on tasks (a task's own people always may)
+    REPORT_SUBMIT = "report.submit"        # enter and submit a unit's reported values
+    REPORT_APPROVE = "report.approve"      # accept, return or reopen the reports of units below
+    SCHEDULE_CHANGE = "schedule.change"    # reporting schedules for the subtree
 
-    ALL = (UNIT_CHANGE, UNIT_REORGANIZE, PERSON_CHANGE, AUDIT_READ, PLAN_CHANGE, TASK_CHANGE, TASK_PROGRESS)
+    ALL = (UNIT_CHANGE, UNIT_REORGANIZE, PERSON_CHANGE, AUDIT_READ, PLAN_CHANGE, TASK_CHANGE, TASK_PROGRESS,
+           REPORT_SUBMIT, REPORT_APPROVE, SCHEDULE_CHANGE)
 
 
 _LEADERS = {
     Perm.UNIT_CHANGE, Perm.UNIT_REORGANIZE, Perm.PERSON_CHANGE, Perm.AUDIT_READ,
-    Perm.PLAN_CHANGE, Perm.TASK_CHANGE, Perm.TASK_PROGRESS,
+    Perm.PLAN_CHANGE, Perm.TASK_CHANGE, Perm.TASK_PROGRESS, Perm.REPORT_SUBMIT, Perm.REPORT_APPROVE,
+    Perm.SCHEDULE_CHANGE,
 }
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECRETARY: frozenset(_LEADERS),
     Role.DEPUTY_SECRETARY: frozenset(_LEADERS),
     Role.STANDING_MEMBER: frozenset({Perm.UNIT_CHANGE, Perm.AUDIT_READ, Perm.PLAN_CHANGE, Perm.TASK_CHANGE,
-                                     Perm.TASK_PROGRESS}),
+                                     Perm.TASK_PROGRESS, Perm.REPORT_APPROVE}),
     Role.COMMITTEE_MEMBER: frozenset({Perm.TASK_PROGRESS}),
     Role.OFFICE_STAFF: frozenset(_LEADERS),
     Role.ADVISOR: frozenset({Perm.TASK_PROGRESS}),
