@@ -314,6 +314,15 @@ def _finish(result: ReorgResult, reorganization: Reorganization, units: list[Uni
     return result
 
 
+def _rollups_follow(units: list[Unit], dry_run: bool) -> None:
+    """Rollups follow the new tree in the same transaction (the reporting app rebuilds the affected targets)."""
+    if dry_run:
+        return
+    from nghiquyet.reporting.rollups import rollups_after_reorganization
+
+    rollups_after_reorganization(unit_ids=[u.pk for u in units])
+
+
 def _scope_unit(units: list[Unit]) -> Unit | None:
     """The deepest common ancestor of ``units`` (the event belongs to its subtree)."""
     if not units:
@@ -476,6 +485,7 @@ def unit_move(
                          "descendants": result.descendants_moved})
     _audit_unit_change(actor, unit, before, reorganization)
     units = [unit, new_parent] + ([old_parent] if old_parent else [])
+    _rollups_follow(units, dry_run)
     return _finish(result, reorganization, units, actor, dry_run)
 
 
@@ -601,6 +611,7 @@ def unit_merge(
         touched.append(source)
     target.save(update_fields=["member_count"])
     _audit_unit_change(actor, target, target_before, reorganization)
+    _rollups_follow(touched, dry_run)
     return _finish(result, reorganization, touched, actor, dry_run)
 
 
@@ -689,6 +700,7 @@ def unit_split(
     _close(unit, effective_date, reorganization)
     result.closed.append(_ref(unit))
     _audit_unit_change(actor, unit, before, reorganization)
+    _rollups_follow(touched, dry_run)
     return _finish(result, reorganization, touched, actor, dry_run)
 
 
@@ -720,4 +732,5 @@ def unit_close(
     _close(unit, effective_date, reorganization)
     result.closed.append(_ref(unit))
     _audit_unit_change(actor, unit, before, reorganization)
+    _rollups_follow([unit], dry_run)
     return _finish(result, reorganization, [unit], actor, dry_run)
