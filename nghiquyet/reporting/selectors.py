@@ -141,7 +141,7 @@ def _milestones(targets: list[Target], unit: Unit, year: int) -> dict[int, Decim
 
 def entry_rows(*, schedule: Schedule, unit: Unit, period: Period, submission: Submission | None) -> list[EntryRow]:
     """One row per target of the schedule: the current value, last period's value, the milestone, flags and
-    evidence (five queries whatever the number of targets)."""
+    evidence (seven queries whatever the number of targets)."""
     targets = list(schedule.targets.select_related("unit").order_by("document_id", "id"))
     values: dict[int, Value] = {}
     if submission is not None:
