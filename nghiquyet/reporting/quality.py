@@ -145,6 +145,15 @@ def _fmt(number: Decimal | int) -> str:
         return format_vn_decimal(number)
 
 
+def _m(number: Decimal | int, measure: str = "") -> str:
+    """A number with its measure for a message: "1.234,5 tỷ đồng", "41,5%"."""
+    text = _fmt(number)
+    measure = (measure or "").strip()
+    if not measure:
+        return text
+    return text + measure if measure.startswith("%") else f"{text} {measure}"
+
+
 def _pct(ratio: Decimal) -> str:
     """0.5 -> "50", 0.005 -> "0,5" (a ratio shown as a percentage)."""
     return _fmt(ratio * HUNDRED)
@@ -199,7 +208,7 @@ def learned_range(history: Sequence[Decimal], th: Thresholds) -> LearnedRange | 
         return LearnedRange(low=mean - half, high=mean + half, mean=mean, sd=sd, periods=n)
 
 
-def check_range(value: Decimal | None, history: Sequence[Decimal], th: Thresholds) -> Raised | None:
+def check_range(value: Decimal | None, history: Sequence[Decimal], th: Thresholds, measure: str = "") -> Raised | None:
     if value is None:
         return None
     learned = learned_range(history, th)
@@ -212,8 +221,8 @@ def check_range(value: Decimal | None, history: Sequence[Decimal], th: Threshold
         message = _("Giá trị %(value)s nằm ngoài khoảng hợp lý %(low)s – %(high)s (%(n)s kỳ trước đều bằng "
                     "%(mean)s).")
     return Raised(FlagKind.OUT_OF_RANGE, message % {
-        "value": _fmt(value), "low": _fmt(learned.low), "high": _fmt(learned.high), "mean": _fmt(learned.mean),
-        "sigmas": _fmt(th.sigmas), "n": learned.periods,
+        "value": _m(value, measure), "low": _fmt(learned.low), "high": _m(learned.high, measure),
+        "mean": _m(learned.mean, measure), "sigmas": _fmt(th.sigmas), "n": learned.periods,
     }, {"value": _s(value), "low": _s(learned.low), "high": _s(learned.high), "mean": _s(learned.mean),
         "sd": _s(learned.sd), "sigmas": _s(th.sigmas), "periods": str(learned.periods)})
 
@@ -264,8 +273,8 @@ def check_impossible(target: Target, value: Decimal | None, numerator: Decimal |
     return Raised(FlagKind.IMPOSSIBLE, found[0][1], {k: v for k, v in detail.items() if v is not None})
 
 
-def check_jump(value: Decimal | None, previous: Decimal | None, previous_period: str,
-               th: Thresholds) -> Raised | None:
+def check_jump(value: Decimal | None, previous: Decimal | None, previous_period: str, th: Thresholds,
+               measure: str = "") -> Raised | None:
     if value is None or previous is None or previous == 0:
         return None
     change = abs(value - previous) / abs(previous)
@@ -276,7 +285,8 @@ def check_jump(value: Decimal | None, previous: Decimal | None, previous_period:
                _("Giá trị %(value)s giảm %(change)s%% so với kỳ trước (%(period)s: %(previous)s), vượt ngưỡng "
                  "thay đổi %(limit)s%%."))
     return Raised(FlagKind.JUMP, message % {
-        "value": _fmt(value), "change": _pct(change), "period": previous_period, "previous": _fmt(previous),
+        "value": _m(value, measure), "change": _pct(change), "period": previous_period,
+        "previous": _m(previous, measure),
         "limit": _pct(th.jump_ratio),
     }, {"value": _s(value), "previous": _s(previous), "previous_period": previous_period, "change": _s(change),
         "limit": _s(th.jump_ratio)})
@@ -326,7 +336,8 @@ def check_total(target: Target, own: Decimal | None, parts: Iterable[Part], th: 
         return None
     detail = {"value": _s(own), "aggregate": _s(total), "units": str(units), "tolerance": _s(th.total_tolerance),
               "aggregation": target.aggregation}
-    params = {"value": _fmt(own), "aggregate": _fmt(total), "n": units, "limit": _pct(th.total_tolerance)}
+    params = {"value": _m(own, target.measure), "aggregate": _m(total, target.measure), "n": units,
+              "limit": _pct(th.total_tolerance)}
     if total:
         detail["difference"] = _s(gap / abs(total))
         params["difference"] = _pct(gap / abs(total))
@@ -356,7 +367,7 @@ def copy_key(target: Target, value: Decimal | None, numerator: Decimal | None,
     return ("value", value)
 
 
-def check_copied(key: tuple | None, units: int, parent_name: str, th: Thresholds) -> Raised | None:
+def check_copied(key: tuple | None, units: int, parent_name: str, th: Thresholds, measure: str = "") -> Raised | None:
     if key is None or units < th.copied_min_units:
         return None
     detail = {"units": str(units), "min_units": str(th.copied_min_units), "parent": parent_name}
@@ -369,7 +380,7 @@ def check_copied(key: tuple | None, units: int, parent_name: str, th: Thresholds
         detail["value"] = _s(key[1])
         message = _("Giá trị %(value)s giống hệt ở %(n)s đơn vị cùng trực thuộc “%(parent)s” trong kỳ này; đề "
                     "nghị kiểm tra lại có phải số liệu bị sao chép không.") % {
-            "value": _fmt(key[1]), "n": units, "parent": parent_name}
+            "value": _m(key[1], measure), "n": units, "parent": parent_name}
     return Raised(FlagKind.COPIED, message, detail)
 
 
@@ -453,18 +464,19 @@ def _checks(v: Value, history: list[tuple], parts: list[Part] | None, siblings: 
     current = figure(target, v.value, v.numerator, v.denominator)
     earlier = [row for row in history if row[0] < v.period.end]
     raised = [
-        check_range(current, [row[3] for row in earlier], th),
+        check_range(current, [row[3] for row in earlier], th, target.measure),
         check_impossible(target, v.value, v.numerator, v.denominator, v.weight),
     ]
     prev_year, prev_number = previous_key(v.period.kind, v.period.year, v.period.number)
     previous = next((row[3] for row in earlier if (row[1], row[2]) == (prev_year, prev_number)), None)
-    raised.append(check_jump(current, previous, period_label(v.period.kind, prev_year, prev_number), th))
+    raised.append(check_jump(current, previous, period_label(v.period.kind, prev_year, prev_number), th,
+                             target.measure))
     if v.is_total and parts is not None:
         raised.append(check_total(target, current, parts, th))
     key = copy_key(target, v.value, v.numerator, v.denominator)
     if key is not None and v.unit.parent_id is not None:
         units = siblings.get((v.target_id, v.period_id, v.unit.parent_id, key), set())
-        raised.append(check_copied(key, len(units), v.unit.parent.name, th))
+        raised.append(check_copied(key, len(units), v.unit.parent.name, th, target.measure))
     return [r for r in raised if r is not None]
 
 
