@@ -3,16 +3,17 @@
 ``quality_check_submission`` runs every check on a submission's values and replaces the submission's
 ``QualityFlag`` rows: a flag whose condition no longer holds goes, a new one is created, and a flag raised
 again for the same (value, kind) keeps its row and the submitter's ``explanation`` (its message and detail
-are refreshed). It runs a fixed number of queries whatever the number of values: the values, their history,
-the subordinates' values for self-reported totals, the siblings' values, then the flags (read, delete,
-create, update).
+are refreshed). The number of queries does not depend on the number of values: the values, their history,
+the subordinates' sums for self-reported totals (added up by the database), the siblings' values, then the
+flags (read, delete, create, update) — eight at most for a submission (one unit).
 
 The checks (thresholds in ``settings.NGHIQUYET["REPORTING"]``):
 
 - OUT_OF_RANGE: with at least ``HISTORY_MIN_PERIODS`` earlier values of the same target and unit for
   periods of the same kind (not drafts), the value lies outside mean ± ``RANGE_SIGMAS`` × the *sample*
   standard deviation (n − 1: with six periods of history the population figure would make the range too
-  narrow). When every earlier value is the same (sd = 0) the range is mean ± ``RANGE_FLAT_BAND`` × |mean|.
+  narrow). When every earlier value is the same (sd = 0) the range is mean ± ``RANGE_FLAT_BAND`` × |mean|
+  (default 0.05; the key is optional).
 - IMPOSSIBLE: a rate outside 0-100% (ratio targets measured in "%"), numerator above denominator on such a
   target, a denominator ≤ 0 or a negative numerator on any ratio target, a negative value where negatives
   cannot exist (sum or count-meeting targets, targets whose measure is a count of people, households,
@@ -44,7 +45,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, DecimalField, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.roles import Perm
@@ -53,7 +54,7 @@ from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_record, diff, snapshot
 from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.core.text import fold
-from nghiquyet.reporting.models import FlagKind, QualityFlag, Submission, SubmissionStatus, Value
+from nghiquyet.reporting.models import SUMS, FlagKind, QualityFlag, Submission, SubmissionStatus, Value
 from nghiquyet.reporting.periods import period_label, previous_key
 from nghiquyet.resolutions.models import Aggregation, Target
 
@@ -293,42 +294,55 @@ def check_jump(value: Decimal | None, previous: Decimal | None, previous_period:
 
 
 @dataclass(frozen=True)
-class Part:
-    """A subordinate's value, as far as a total needs it."""
+class Sums:
+    """What the subordinates' values add up to, for each aggregation (``*_n``: how many values went in)."""
 
-    unit_id: int
-    value: Decimal | None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    weight: Decimal | None = None
+    value: Decimal = Decimal(0)           # sum: Σ value
+    value_n: int = 0
+    numerator: Decimal = Decimal(0)       # ratio: Σ numerator / Σ denominator
+    denominator: Decimal = Decimal(0)
+    ratio_n: int = 0
+    weighted: Decimal = Decimal(0)        # weighted mean: Σ value × weight / Σ weight
+    weight: Decimal = Decimal(0)
+    weighted_n: int = 0
 
 
-def aggregate(target: Target, parts: Iterable[Part]) -> tuple[Decimal | None, int]:
-    """The aggregate of the parts by the target's rule and the number of units in it (None: nothing to add)."""
-    parts = list(parts)
-    if target.aggregation == Aggregation.SUM:
-        used = [p for p in parts if p.value is not None]
-        return (sum((p.value for p in used), Decimal(0)) if used else None), len({p.unit_id for p in used})
-    if target.aggregation == Aggregation.RATIO:
-        used = [p for p in parts if p.numerator is not None and p.denominator is not None]
-        num = sum((p.numerator for p in used), Decimal(0))
-        den = sum((p.denominator for p in used), Decimal(0))
-        if not used or den == 0:
-            return None, 0
-        return (num / den * HUNDRED if is_percent(target) else num / den), len({p.unit_id for p in used})
-    if target.aggregation == Aggregation.WEIGHTED_MEAN:
-        used = [p for p in parts if p.value is not None and p.weight is not None]
-        weights = sum((p.weight for p in used), Decimal(0))
-        if not used or weights == 0:
-            return None, 0
-        return sum((p.value * p.weight for p in used), Decimal(0)) / weights, len({p.unit_id for p in used})
+def sums_of(parts: Iterable[tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]]) -> Sums:
+    """``Sums`` of (value, numerator, denominator, weight) rows, the way the database query adds them."""
+    out = {"value": Decimal(0), "value_n": 0, "numerator": Decimal(0), "denominator": Decimal(0), "ratio_n": 0,
+           "weighted": Decimal(0), "weight": Decimal(0), "weighted_n": 0}
+    for value, num, den, weight in parts:
+        if value is not None:
+            out["value"] += value
+            out["value_n"] += 1
+        if num is not None and den is not None:
+            out["numerator"] += num
+            out["denominator"] += den
+            out["ratio_n"] += 1
+        if value is not None and weight is not None:
+            out["weighted"] += value * weight
+            out["weight"] += weight
+            out["weighted_n"] += 1
+    return Sums(**out)
+
+
+def aggregate(target: Target, sums: Sums) -> tuple[Decimal | None, int]:
+    """The subordinates' aggregate by the target's rule and the number of values in it (None: nothing to
+    compare with)."""
+    if target.aggregation == Aggregation.SUM and sums.value_n:
+        return sums.value, sums.value_n
+    if target.aggregation == Aggregation.RATIO and sums.ratio_n and sums.denominator:
+        rate = sums.numerator / sums.denominator
+        return (rate * HUNDRED if is_percent(target) else rate), sums.ratio_n
+    if target.aggregation == Aggregation.WEIGHTED_MEAN and sums.weighted_n and sums.weight:
+        return sums.weighted / sums.weight, sums.weighted_n
     return None, 0
 
 
-def check_total(target: Target, own: Decimal | None, parts: Iterable[Part], th: Thresholds) -> Raised | None:
-    if own is None or target.aggregation not in _TOTAL_AGGREGATIONS:
+def check_total(target: Target, own: Decimal | None, sums: Sums | None, th: Thresholds) -> Raised | None:
+    if own is None or sums is None or target.aggregation not in _TOTAL_AGGREGATIONS:
         return None
-    total, units = aggregate(target, parts)
+    total, units = aggregate(target, sums)
     if total is None:
         return None
     gap = abs(own - total)
@@ -412,23 +426,34 @@ def _history(values: list[Value]) -> dict[tuple[int, int, str], list[tuple]]:
     return out
 
 
-def _subordinates(values: list[Value]) -> dict[tuple[int, int, int], list[Part]]:
-    """(target, period, total's unit) -> the non-total, non-draft values of the units below. One query."""
+def _subordinates(values: list[Value]) -> dict[tuple[int, int, int], Sums]:
+    """(target, period, total's unit) -> ``Sums`` of the non-total, non-draft values of the units below, added
+    up by the database. One query per unit with totals (a submission has one unit)."""
     totals = [v for v in values if v.is_total and v.target.aggregation in _TOTAL_AGGREGATIONS]
-    if not totals:
-        return {}
-    where = Q()
+    by_unit: dict[int, list[Value]] = defaultdict(list)
     for v in totals:
-        where |= Q(unit__path__under=v.unit.path, target_id=v.target_id, period_id=v.period_id)
-    rows = (_not_draft().filter(where, is_total=False)
-            .values_list("target_id", "period_id", "unit_id", "unit__path", "value", "numerator", "denominator",
-                         "weight"))
-    out: dict[tuple[int, int, int], list[Part]] = defaultdict(list)
-    for target_id, period_id, unit_id, path, value, num, den, weight in rows:
-        for v in totals:
-            if (v.target_id == target_id and v.period_id == period_id and unit_id != v.unit_id
-                    and path.startswith(v.unit.path)):
-                out[(target_id, period_id, v.unit_id)].append(Part(unit_id, value, num, den, weight))
+        by_unit[v.unit_id].append(v)
+    amount = DecimalField(max_digits=SUMS["max_digits"], decimal_places=SUMS["decimal_places"])
+    both = Q(numerator__isnull=False, denominator__isnull=False)
+    weighted = Q(value__isnull=False, weight__isnull=False)
+    out: dict[tuple[int, int, int], Sums] = {}
+    for unit_id, group in by_unit.items():
+        rows = (_not_draft()
+                .filter(unit__path__under=group[0].unit.path, is_total=False,
+                        target_id__in={v.target_id for v in group}, period_id__in={v.period_id for v in group})
+                .exclude(unit_id=unit_id)
+                .order_by().values("target_id", "period_id")
+                .annotate(s_value=Sum("value"), n_value=Count("id", filter=Q(value__isnull=False)),
+                          s_num=Sum("numerator", filter=both), s_den=Sum("denominator", filter=both),
+                          n_ratio=Count("id", filter=both),
+                          s_weighted=Sum(F("value") * F("weight"), filter=weighted, output_field=amount),
+                          s_weight=Sum("weight", filter=weighted), n_weighted=Count("id", filter=weighted)))
+        for row in rows:
+            out[(row["target_id"], row["period_id"], unit_id)] = Sums(
+                value=row["s_value"] or Decimal(0), value_n=row["n_value"],
+                numerator=row["s_num"] or Decimal(0), denominator=row["s_den"] or Decimal(0),
+                ratio_n=row["n_ratio"], weighted=Decimal(row["s_weighted"] or 0), weight=row["s_weight"] or Decimal(0),
+                weighted_n=row["n_weighted"])
     return out
 
 
@@ -459,7 +484,7 @@ def _siblings(values: list[Value]) -> dict[tuple[int, int, int, tuple], set[int]
 # --------------------------------------------------------------------------- running the checks
 
 
-def _checks(v: Value, history: list[tuple], parts: list[Part] | None, siblings: dict, th: Thresholds) -> list[Raised]:
+def _checks(v: Value, history: list[tuple], sums: Sums | None, siblings: dict, th: Thresholds) -> list[Raised]:
     target = v.target
     current = figure(target, v.value, v.numerator, v.denominator)
     earlier = [row for row in history if row[0] < v.period.end]
@@ -471,8 +496,8 @@ def _checks(v: Value, history: list[tuple], parts: list[Part] | None, siblings: 
     previous = next((row[3] for row in earlier if (row[1], row[2]) == (prev_year, prev_number)), None)
     raised.append(check_jump(current, previous, period_label(v.period.kind, prev_year, prev_number), th,
                              target.measure))
-    if v.is_total and parts is not None:
-        raised.append(check_total(target, current, parts, th))
+    if v.is_total:
+        raised.append(check_total(target, current, sums, th))
     key = copy_key(target, v.value, v.numerator, v.denominator)
     if key is not None and v.unit.parent_id is not None:
         units = siblings.get((v.target_id, v.period_id, v.unit.parent_id, key), set())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from decimal import Decimal
 
 import pytest
@@ -28,11 +29,14 @@ from nghiquyet.reporting.models import (
 from nghiquyet.reporting.periods import period_get, previous_key
 from nghiquyet.reporting.quality import (
     Thresholds,
+    _subordinates,
+    aggregate,
     check_range,
     flag_explain,
     flags_for_submission,
     learned_range,
     quality_check_submission,
+    sums_of,
 )
 from nghiquyet.resolutions.models import Aggregation, Document, Target
 
@@ -391,6 +395,41 @@ def test_grandchildren_count_and_totals_below_do_not(env):
     total = env.report(env.demo.province, target, q(*NOW), 100, is_total=True)
     assert FlagKind.TOTAL_MISMATCH not in check(total)
     assert FlagKind.TOTAL_MISMATCH not in check(Value.objects.get(unit=commune, target=target))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_subordinates_are_added_up_like_a_brute_force_sum(env, seed):
+    rng = random.Random(seed)
+    commune = env.demo.commune
+    below = list(Unit.objects.filter(path__under=commune.path).exclude(pk=commune.pk).order_by("path"))
+    outside = [env.demo.commune2, *Unit.objects.filter(parent=env.demo.commune2)[:3]]
+    targets = {agg: env.target(measure="%" if agg == Aggregation.RATIO else "tỷ đồng", aggregation=agg)
+               for agg in (Aggregation.SUM, Aggregation.RATIO, Aggregation.WEIGHTED_MEAN)}
+    rows = {agg: [] for agg in targets}
+
+    def amount():
+        return None if rng.random() < 0.15 else D(rng.randint(0, 10**6)) / 100
+
+    for unit in rng.sample(below, min(12, len(below))) + outside:
+        status = rng.choice([SUBMITTED, SUBMITTED, ACCEPTED, DRAFT, SubmissionStatus.RETURNED])
+        is_total = rng.random() < 0.2
+        for agg, target in targets.items():
+            fields = {"value": amount(), "numerator": amount(), "denominator": amount(), "weight": amount()}
+            env.report(unit, target, q(*NOW), status=status, is_total=is_total, **fields)
+            if unit in below and status != DRAFT and not is_total:
+                rows[agg].append((fields["value"], fields["numerator"], fields["denominator"], fields["weight"]))
+    totals = [env.report(commune, target, q(*NOW), 1, numerator=1, denominator=1, weight=1, is_total=True)
+              for target in targets.values()]
+    found = _subordinates(Value.objects.filter(pk__in=[t.pk for t in totals])
+                          .select_related("target", "unit", "period").order_by("pk"))
+    for total in totals:
+        expected = aggregate(total.target, sums_of(rows[total.target.aggregation]))
+        got = aggregate(total.target, found.get((total.target_id, total.period_id, commune.pk), sums_of([])))
+        assert got[1] == expected[1]
+        if expected[0] is None:
+            assert got[0] is None
+        else:
+            assert abs(got[0] - expected[0]) <= abs(expected[0]) * D("1e-9") + D("1e-6")
 
 
 # --------------------------------------------------------------------------- copied values
