@@ -259,8 +259,10 @@ def audit_list(request, filters: Query[AuditFilters]):
 
 # ------------------------------------------------------------------ resolutions, targets, programs, tasks
 from nghiquyet.api.plans import router as plans_router  # noqa: E402
+from nghiquyet.api.reporting import router as reporting_router  # noqa: E402
 
 api.add_router("", plans_router)
+api.add_router("", reporting_router)
 
 
 def _atomic_writes(router: Router) -> None:
@@ -273,6 +275,7 @@ def _atomic_writes(router: Router) -> None:
 
 _atomic_writes(api.default_router)
 _atomic_writes(plans_router)
+_atomic_writes(reporting_router)
 
 
 # ------------------------------------------------------------------ JSON for unknown paths and methods
