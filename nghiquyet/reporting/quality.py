@@ -54,7 +54,7 @@ from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_record, diff, snapshot
 from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.core.text import fold
-from nghiquyet.reporting.models import SUMS, FlagKind, QualityFlag, Submission, SubmissionStatus, Value
+from nghiquyet.reporting.models import SUMS, FlagKind, PeriodKind, QualityFlag, Submission, SubmissionStatus, Value
 from nghiquyet.reporting.periods import period_label, previous_key
 from nghiquyet.resolutions.models import Aggregation, Target
 
@@ -275,16 +275,23 @@ def check_impossible(target: Target, value: Decimal | None, numerator: Decimal |
 
 
 def check_jump(value: Decimal | None, previous: Decimal | None, previous_period: str, th: Thresholds,
-               measure: str = "") -> Raised | None:
+               measure: str = "", *, same_period: bool = False) -> Raised | None:
+    """``same_period``: ``previous`` is the same period last year (cumulative figures), not the period before."""
     if value is None or previous is None or previous == 0:
         return None
     change = abs(value - previous) / abs(previous)
     if change <= th.jump_ratio:
         return None
-    message = (_("Giá trị %(value)s tăng %(change)s%% so với kỳ trước (%(period)s: %(previous)s), vượt ngưỡng "
-                 "thay đổi %(limit)s%%.") if value > previous else
-               _("Giá trị %(value)s giảm %(change)s%% so với kỳ trước (%(period)s: %(previous)s), vượt ngưỡng "
-                 "thay đổi %(limit)s%%."))
+    if same_period:
+        message = (_("Giá trị %(value)s tăng %(change)s%% so với cùng kỳ năm trước (%(period)s: %(previous)s), "
+                     "vượt ngưỡng thay đổi %(limit)s%%.") if value > previous else
+                   _("Giá trị %(value)s giảm %(change)s%% so với cùng kỳ năm trước (%(period)s: %(previous)s), "
+                     "vượt ngưỡng thay đổi %(limit)s%%."))
+    else:
+        message = (_("Giá trị %(value)s tăng %(change)s%% so với kỳ trước (%(period)s: %(previous)s), vượt ngưỡng "
+                     "thay đổi %(limit)s%%.") if value > previous else
+                   _("Giá trị %(value)s giảm %(change)s%% so với kỳ trước (%(period)s: %(previous)s), vượt "
+                     "ngưỡng thay đổi %(limit)s%%."))
     return Raised(FlagKind.JUMP, message % {
         "value": _m(value, measure), "change": _pct(change), "period": previous_period,
         "previous": _m(previous, measure),
@@ -492,10 +499,16 @@ def _checks(v: Value, history: list[tuple], sums: Sums | None, siblings: dict, t
         check_range(current, [row[3] for row in earlier], th, target.measure),
         check_impossible(target, v.value, v.numerator, v.denominator, v.weight),
     ]
-    prev_year, prev_number = previous_key(v.period.kind, v.period.year, v.period.number)
+    # Sums are reported cumulatively from 1 January ("lũy kế"), so within a year they grow by design: compare
+    # them with the same period last year; other figures with the period before.
+    cumulative = target.aggregation == Aggregation.SUM and v.period.kind != PeriodKind.YEAR
+    if cumulative:
+        prev_year, prev_number = v.period.year - 1, v.period.number
+    else:
+        prev_year, prev_number = previous_key(v.period.kind, v.period.year, v.period.number)
     previous = next((row[3] for row in earlier if (row[1], row[2]) == (prev_year, prev_number)), None)
     raised.append(check_jump(current, previous, period_label(v.period.kind, prev_year, prev_number), th,
-                             target.measure))
+                             target.measure, same_period=cumulative))
     if v.is_total:
         raised.append(check_total(target, current, sums, th))
     key = copy_key(target, v.value, v.numerator, v.denominator)

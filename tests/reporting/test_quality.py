@@ -291,7 +291,7 @@ def test_a_negative_weight_is_impossible(env):
 
 
 def test_a_jump_against_the_previous_period_is_flagged(env):
-    target = env.target()
+    target = env.target(aggregation=Aggregation.NONE)  # not cumulative
     env.history(env.demo.commune, target, [100])
     value = env.report(env.demo.commune, target, q(*NOW), 151)
     flag = check(value)[FlagKind.JUMP]
@@ -307,8 +307,20 @@ def test_a_jump_against_the_previous_period_is_flagged(env):
     assert "giảm 60%" in check(value)[FlagKind.JUMP].message
 
 
+def test_cumulative_sums_are_compared_with_the_same_period_last_year(env):
+    """Sums are reported from 1 January on: Q1 after Q4 is no jump, a Q1 far from last year's Q1 is."""
+    target = env.target()  # a sum
+    env.report(env.demo.commune, target, q(NOW[0] - 1, NOW[1]), 100)
+    env.report(env.demo.commune, target, q(*(NOW[0], NOW[1] - 1) if NOW[1] > 1 else (NOW[0] - 1, 4)), 400)
+    value = env.report(env.demo.commune, target, q(*NOW), 105)
+    assert FlagKind.JUMP not in [f.kind for f in quality_check_submission(value.submission)]
+    Value.objects.filter(pk=value.pk).update(value=D(190))
+    flags = [f for f in quality_check_submission(value.submission) if f.kind == FlagKind.JUMP]
+    assert flags and "cùng kỳ năm trước" in flags[0].message
+
+
 def test_no_jump_without_a_previous_value_or_when_it_is_zero(env):
-    target = env.target()
+    target = env.target(aggregation=Aggregation.NONE)  # not cumulative
     env.report(env.demo.commune, target, q(2029, 3), 100)                      # two periods back
     value = env.report(env.demo.commune, target, q(*NOW), 1000)
     assert FlagKind.JUMP not in check(value)
@@ -317,7 +329,7 @@ def test_no_jump_without_a_previous_value_or_when_it_is_zero(env):
 
 
 def test_a_draft_previous_value_is_ignored_and_the_ratio_is_a_setting(env, settings):
-    target = env.target()
+    target = env.target(aggregation=Aggregation.NONE)  # not cumulative
     env.history(env.demo.commune, target, [100], status=DRAFT)
     value = env.report(env.demo.commune, target, q(*NOW), 200)
     assert FlagKind.JUMP not in check(value)
@@ -486,7 +498,7 @@ def test_ratio_copies_compare_numerator_and_denominator(env, settings):
 
 
 def test_an_explanation_is_kept_when_the_flag_is_raised_again_and_the_flag_goes_when_fixed(env):
-    target = env.target()
+    target = env.target(aggregation=Aggregation.NONE)  # not cumulative
     env.history(env.demo.commune, target, [100])
     value = env.report(env.demo.commune, target, q(*NOW), 200)
     flag = check(value)[FlagKind.JUMP]
@@ -503,7 +515,7 @@ def test_an_explanation_is_kept_when_the_flag_is_raised_again_and_the_flag_goes_
 
 
 def test_the_check_returns_the_current_flags_and_the_selector_lists_them(env, django_assert_num_queries):
-    target = env.target(measure="hộ")
+    target = env.target(measure="hộ", aggregation=Aggregation.NONE)
     env.history(env.demo.commune, target, [100])
     value = env.report(env.demo.commune, target, q(*NOW), -400)
     flags = quality_check_submission(value.submission)
