@@ -195,8 +195,10 @@ NGHIQUYET = {
         "AT_RISK": env.decimal("NGHIQUYET_STATUS_AT_RISK", "0.80"),
         # Data-quality checks.
         "HISTORY_MIN_PERIODS": 6,     # periods of history before a plausible range is learned
-        "RANGE_SIGMAS": 3,            # plausible range = mean ± this many standard deviations
-        "JUMP_RATIO": "0.5",          # a change of more than 50% against the previous period is a jump
+        "RANGE_SIGMAS": 3,            # plausible range = mean ± this many (sample) standard deviations
+        "RANGE_FLAT_BAND": "0.05",    # when the history never changed: mean ± 5%
+        "JUMP_RATIO": "0.5",          # a change of more than 50% against the previous period is a jump (sums,
+                                      # reported cumulatively from 1 January: against the same period last year)
         "TOTAL_TOLERANCE": "0.005",   # self-reported total vs sum of subordinates (relative)
         "COPIED_MIN_UNITS": 5,        # the same value at this many sibling units is suspicious
     },
