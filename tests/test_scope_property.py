@@ -43,6 +43,8 @@ GENERIC_PARAM_NAMES = {"pk", "id"}
 UNIT_PREFIXES = ("don-vi/", "api/v1/units/")
 #: Pages and endpoints that take a unit id in the query string.
 UNIT_QUERY_URLS = ["/nhat-ky/?unit={id}", "/api/v1/units?parent={id}", "/api/v1/audit?unit={id}"]
+#: Plausible values for the other parameters of a unit URL (the unit check must refuse first).
+OTHER_PARAMS = {"schedule_id": 1, "target_id": 1, "period": "quarter-2026-3"}
 #: Must be found by the resolver walk (a rename would otherwise silently drop them from the test).
 REQUIRED_NAMES = {"unit_detail", "unit_children", "unit_reorganize", "unit_edit", "api-v1:unit_detail"}
 #: A form/JSON body with every field a unit write might read, all plausible, so a view that forgot the
@@ -64,11 +66,12 @@ class UnitUrl:
     param: str
     is_api: bool
     is_stub: bool = False  # a placeholder view that answers 404 for everything (not written yet)
+    others: tuple[str, ...] = ()  # the route's other parameters, filled from OTHER_PARAMS
 
     def url(self, unit_id: int) -> str:
         from django.urls import reverse
 
-        return reverse(self.name, kwargs={self.param: unit_id})
+        return reverse(self.name, kwargs={self.param: unit_id} | {p: OTHER_PARAMS[p] for p in self.others})
 
 
 def _is_stub(callback) -> bool:
@@ -97,7 +100,7 @@ def unit_urls() -> list[UnitUrl]:
             )
             if about_unit:
                 found.append(UnitUrl(name=name, route=route, param=param, is_api=route.startswith("api/"),
-                                     is_stub=_is_stub(callback)))
+                                     is_stub=_is_stub(callback), others=tuple(sorted(params - {param}))))
     return found
 
 
