@@ -27,6 +27,8 @@ from nghiquyet.api.reporting_schemas import (
     CompletenessOut,
     ConflictOut,
     DecisionIn,
+    ExplanationIn,
+    FlagOut,
     RollupOut,
     ScheduleIn,
     ScheduleOut,
@@ -40,12 +42,14 @@ from nghiquyet.api.reporting_schemas import (
     ValuesIn,
 )
 from nghiquyet.api.schemas import ErrorOut, Id, ValidationErrorOut
+from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.reporting import rules
 from nghiquyet.reporting import selectors as reporting_selectors
 from nghiquyet.reporting import services as reporting_services
 from nghiquyet.reporting.evaluation import evaluate
-from nghiquyet.reporting.models import Period, Submission, Value
+from nghiquyet.reporting.models import Period, QualityFlag, Submission, Value
+from nghiquyet.reporting.quality import flag_explain
 from nghiquyet.reporting.rollups import rollup_as_of
 from nghiquyet.reporting.services import Entry, SubmissionConflict
 from nghiquyet.resolutions import selectors as resolution_selectors
@@ -87,9 +91,9 @@ def _conflict(exc: SubmissionConflict) -> Status:
 
 def _submission_out(user, pk) -> Submission:
     """The submission with its entries (one per target of the schedule) for ``SubmissionDetailOut``."""
-    submission = reporting_selectors.submission_get(user, pk)
-    submission = (reporting_selectors.submissions_visible(user)
-                  .select_related("schedule__unit", "unit__parent").get(pk=submission.pk))
+    submission = get_or_404(reporting_selectors.submissions_visible(user).select_related("schedule__unit",
+                                                                                         "unit__parent"),
+                            pk, _("Không tìm thấy báo cáo."))
     rows = reporting_selectors.entry_rows(schedule=submission.schedule, unit=submission.unit,
                                           period=submission.period, submission=submission)
     submission.api_entries = [_entry(row) for row in rows]
@@ -284,7 +288,7 @@ def submission_values(request, submission_id: Id, payload: ValuesIn):
     for i, item in enumerate(payload.values):
         prefix = f"values.{i}"
         if item.target in index:
-            errors.add(f"{prefix}.target", _("Chỉ tiêu này đã có ở vị trí %(n)d.") % {"n": index[item.target]})
+            errors.add(f"{prefix}.target", _("Chỉ tiêu này đã được gửi ở values.%(n)d.") % {"n": index[item.target]})
             continue
         if item.target not in schedule_targets:
             errors.add(f"{prefix}.target", _("Chỉ tiêu không thuộc lịch báo cáo này."))
@@ -349,6 +353,15 @@ def submission_return(request, submission_id: Id, payload: DecisionIn):
              tags=["submissions"], summary="Cấp trên mở lại báo cáo đã duyệt để đơn vị sửa (bắt buộc ghi ý kiến)")
 def submission_reopen(request, submission_id: Id, payload: DecisionIn):
     return _decide(request, submission_id, payload, reporting_services.submission_reopen)
+
+
+@router.post("/flags/{flag_id}/explain", response={200: FlagOut, **WRITE_ERRORS}, tags=["submissions"],
+             summary="Đơn vị giải trình một cảnh báo chất lượng số liệu (cấp trên đọc khi duyệt)")
+def flag_explain_view(request, flag_id: Id, payload: ExplanationIn):
+    user = request.auth
+    flags = scope_filter(QualityFlag.objects.all(), user, unit_field="value__unit")
+    flag = get_or_404(flags, flag_id, _("Không tìm thấy cảnh báo."))
+    return flag_explain(actor=user, flag=flag, explanation=payload.explanation)
 
 
 # ------------------------------------------------------------------ values

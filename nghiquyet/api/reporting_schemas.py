@@ -9,13 +9,14 @@ format ("104,33", "1.234,5") or with a decimal dot. A period is named by its key
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
-from nghiquyet.api.plans_schemas import DateIn, DecimalOut, DocumentRefOut, NumberIn
+from nghiquyet.api.plans_schemas import DateIn, DecimalOut, DocumentRefOut, NumberIn, _not_bool
 from nghiquyet.api.schemas import Id, UnitRefOut
 from nghiquyet.core.numbers import format_vn_decimal
 
@@ -122,7 +123,10 @@ class ScheduleOut(Schema):
         return bool(user is not None and can(user, Perm.SCHEDULE_CHANGE, obj.unit))
 
 
-_DAYS = {"ge": 0, "le": 366}
+#: A number of days (0-366); true/false is not a number.
+Days = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=366)]
+#: The submission version a client loaded.
+Version = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=2**31 - 1)]
 
 
 class ScheduleIn(Schema):
@@ -134,11 +138,11 @@ class ScheduleIn(Schema):
     reporting_kinds: list[UnitKindIn] = Field(..., max_length=20, description="Các cấp phải báo cáo")
     starts_on: DateIn
     ends_on: DateIn
-    due_days: int = Field(10, **_DAYS)
-    due_days_by_kind: dict[UnitKindIn, int] = Field(default_factory=dict,
-                                                    description="Hạn nộp riêng theo cấp (số ngày sau kỳ)")
-    grace_days: int = Field(0, **_DAYS)
-    lock_days: int = Field(45, **_DAYS)
+    due_days: Days = 10
+    due_days_by_kind: dict[UnitKindIn, Days] = Field(default_factory=dict,
+                                                     description="Hạn nộp riêng theo cấp (số ngày sau kỳ)")
+    grace_days: Days = 0
+    lock_days: Days = 45
 
 
 class SchedulePatch(Schema):
@@ -150,10 +154,10 @@ class SchedulePatch(Schema):
     reporting_kinds: list[UnitKindIn] | None = Field(None, max_length=20)
     starts_on: DateIn | None = None
     ends_on: DateIn | None = None
-    due_days: int | None = Field(None, **_DAYS)
-    due_days_by_kind: dict[UnitKindIn, int] | None = None
-    grace_days: int | None = Field(None, **_DAYS)
-    lock_days: int | None = Field(None, **_DAYS)
+    due_days: Days | None = None
+    due_days_by_kind: dict[UnitKindIn, Days] | None = None
+    grace_days: Days | None = None
+    lock_days: Days | None = None
     is_active: bool | None = None
 
 
@@ -273,17 +277,21 @@ class EntryIn(Schema):
 
 
 class ValuesIn(Schema):
-    version: int = Field(..., ge=1, description="Phiên bản của báo cáo khi tải biểu mẫu")
+    version: Version = Field(..., description="Phiên bản của báo cáo khi tải biểu mẫu")
     values: list[EntryIn] = Field(..., max_length=500, description="Chỉ các chỉ tiêu gửi lên được thay đổi")
 
 
 class SubmitIn(Schema):
-    version: int | None = Field(None, ge=1, description="Phiên bản đã tải; bỏ trống: không kiểm tra")
+    version: Version | None = Field(None, description="Phiên bản đã tải; bỏ trống: không kiểm tra")
 
 
 class DecisionIn(Schema):
-    version: int | None = Field(None, ge=1, description="Phiên bản đã xem; bỏ trống: không kiểm tra")
+    version: Version | None = Field(None, description="Phiên bản đã xem; bỏ trống: không kiểm tra")
     comment: str = Field("", max_length=2000, description="Ý kiến (bắt buộc khi trả lại hoặc mở lại)")
+
+
+class ExplanationIn(Schema):
+    explanation: str = Field(..., max_length=2000, description="Giải trình của đơn vị về cảnh báo")
 
 
 class ConflictOut(Schema):

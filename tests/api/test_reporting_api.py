@@ -138,7 +138,8 @@ def test_schedules_list_and_detail(demo, report, as_user):
         assert [t["id"] for t in detail["targets"]] == [report.total.pk, report.rate.pk]
         assert detail["targets"][1]["aggregation"] == "ratio"
         assert detail["can_change"] is (user == demo.tinh)
-    assert as_user(demo.tinh).get("/schedules", unit=demo.commune.pk).json()["count"] == 0
+    at_commune = [s["id"] for s in as_user(demo.tinh).get("/schedules", unit=demo.commune.pk).json()["items"]]
+    assert report.communes.pk not in at_commune
 
 
 def test_schedule_of_a_commune_is_not_seen_by_the_other_commune(demo, report, as_user):
@@ -349,11 +350,14 @@ def test_submissions_list_filters(demo, report, as_user):
     mine = open_submission(xa, report.communes, demo.commune)
     theirs = open_submission(as_user(demo.xa2), report.communes, demo.commune2)
     branch = open_submission(as_user(demo.chibo), report.branches, demo.branch)
+    ours = {report.communes.pk, report.branches.pk}
     items = tinh.get("/submissions", schedule=report.communes.pk, period=NOW_Q).json()["items"]
     assert {s["id"] for s in items} == {mine["id"], theirs["id"]}
-    assert [s["id"] for s in tinh.get("/submissions", unit=demo.commune.pk).json()["items"]] == [mine["id"]]
-    subtree = {s["id"] for s in tinh.get("/submissions", unit=demo.commune.pk, subtree="true").json()["items"]}
-    assert subtree == {mine["id"], branch["id"]}
+    own = tinh.get("/submissions", unit=demo.commune.pk, period=NOW_Q).json()["items"]
+    assert {s["id"] for s in own if s["schedule"]["id"] in ours} == {mine["id"]}
+    assert {s["unit"]["id"] for s in own} == {demo.commune.pk}
+    subtree = tinh.get("/submissions", unit=demo.commune.pk, subtree="true", period=NOW_Q).json()["items"]
+    assert {s["id"] for s in subtree if s["schedule"]["id"] in ours} == {mine["id"], branch["id"]}
     assert {s["id"] for s in xa.get("/submissions", page_size=200).json()["items"]} >= {mine["id"], branch["id"]}
     assert tinh.get("/submissions", schedule=report.communes.pk, status="submitted").json()["count"] == 0
     assert tinh.get("/submissions", schedule=report.communes.pk, period=LAST_Q).json()["count"] == 0
@@ -506,6 +510,40 @@ def test_two_people_saving_the_same_form_conflict(demo, report, as_user):
     assert Submission.objects.get(pk=body["id"]).status == SubmissionStatus.SUBMITTED
 
 
+def test_bad_versions_and_days_are_field_errors(demo, report, as_user):
+    xa = as_user(demo.xa)
+    body = open_submission(xa, report.communes, demo.commune)
+    for version in (True, 0, 2**31, 10**30, "một"):
+        errors = field_errors(xa.put(f"/submissions/{body['id']}/values", {"version": version, "values": []}))
+        assert set(errors) == {"version"}, version
+    assert set(field_errors(xa.post(f"/submissions/{body['id']}/submit", {"version": 10**30}))) == {"version"}
+    errors = field_errors(as_user(demo.tinh).patch(f"/schedules/{report.communes.pk}",
+                                                   {"due_days": True, "due_days_by_kind": {"branch": False}}))
+    assert set(errors) == {"due_days", "due_days_by_kind.branch"}
+
+
+# ------------------------------------------------------------------ quality flags
+
+
+def test_flags_are_shown_and_explained(demo, report, as_user):
+    xa, xa2, tinh = as_user(demo.xa), as_user(demo.xa2), as_user(demo.tinh)
+    body = fill(xa, report, open_submission(xa, report.communes, demo.commune), numerator="1.300")
+    body = xa.post(f"/submissions/{body['id']}/submit", {}).json()
+    flags = entry(body, report.rate)["flags"]
+    assert [f["kind"] for f in flags] == ["impossible"] and flags[0]["message"] and flags[0]["kind_label"]
+    flag_id = flags[0]["id"]
+    assert tinh.get(f"/submissions/{body['id']}").json()["values"][1]["flags"][0]["id"] == flag_id
+    assert xa2.post(f"/flags/{flag_id}/explain", {"explanation": "x"}).status_code == 404
+    assert "explanation" in field_errors(xa.post(f"/flags/{flag_id}/explain", {"explanation": "   "}))
+    explained = xa.post(f"/flags/{flag_id}/explain", {"explanation": "Số hộ nghèo gồm cả hộ tạm trú"})
+    assert explained.status_code == 200, explained.content
+    assert explained.json()["explanation"] == "Số hộ nghèo gồm cả hộ tạm trú"
+    assert entry(tinh.get(f"/submissions/{body['id']}").json(), report.rate)["flags"][0]["explanation"]
+    tinh.post(f"/submissions/{body['id']}/accept", {})
+    errors = field_errors(xa.post(f"/flags/{flag_id}/explain", {"explanation": "Bổ sung"}))
+    assert "đã được duyệt" in errors["explanation"]
+
+
 # ------------------------------------------------------------------ values
 
 
@@ -626,6 +664,7 @@ def test_openapi_lists_the_reporting_paths(client):
         "/api/v1/submissions/{submission_id}/accept": {"post"},
         "/api/v1/submissions/{submission_id}/return": {"post"},
         "/api/v1/submissions/{submission_id}/reopen": {"post"},
+        "/api/v1/flags/{flag_id}/explain": {"post"},
         "/api/v1/values": {"get"},
         "/api/v1/rollups": {"get"},
         "/api/v1/completeness": {"get"},
