@@ -117,20 +117,22 @@ def cells_of(target: Target, period=None) -> dict[tuple[int, int], tuple[Decimal
             cells.values_list("unit_id", "period_id", "total", "total2", "contributors")}
 
 
-def _successor(unit: Unit) -> Unit | None:
-    link = (UnitSuccession.objects.filter(predecessor=unit).order_by("-member_share", "successor_id")
-            .select_related("successor").first())
-    return None if link is None else link.successor
-
-
 def brute_force(target: Target) -> dict[tuple[int, int], tuple[Decimal, Decimal, int]]:
     """The cells recomputed from the raw values alone: follow successors of closed units by their links, then
     walk parent links up to the target's unit; sums by the aggregation's rule, written out independently."""
+    root = f"/{target.unit.path.strip('/').split('/')[0]}/"
+    units = dict(Unit.objects.filter(path__under=root).values_list("pk", "parent_id"))
+    closed = set(Unit.objects.filter(path__under=root, valid_to__isnull=False).values_list("pk", flat=True))
+    successor: dict[int, int] = {}
+    for predecessor, follower in (UnitSuccession.objects.filter(predecessor_id__in=closed)
+                                  .order_by("predecessor_id", "member_share", "-successor_id")
+                                  .values_list("predecessor_id", "successor_id")):
+        successor[predecessor] = follower  # ascending share: the largest share is written last
     out: dict[tuple[int, int], list] = {}
-    for row in Value.objects.filter(target=target).select_related("unit"):
+    agg = target.aggregation
+    for row in Value.objects.filter(target=target):
         if not row.counted or row.is_total:
             continue
-        agg = target.aggregation
         if agg == Aggregation.RATIO:
             if row.numerator is None or row.denominator is None:
                 continue
@@ -148,21 +150,17 @@ def brute_force(target: Target) -> dict[tuple[int, int], tuple[Decimal, Decimal,
         if agg == Aggregation.NONE:
             chain = [row.unit_id]
         else:
-            unit, seen = row.unit, set()
-            while unit.valid_to is not None and unit.pk not in seen:
-                seen.add(unit.pk)
-                following = _successor(unit)
-                if following is None:
-                    break
-                unit = following
-            chain, walk, inside = [], unit, False
+            unit, seen = row.unit_id, set()
+            while unit in closed and unit in successor and unit not in seen:
+                seen.add(unit)
+                unit = successor[unit]
+            chain, walk = [], unit
             while walk is not None:
-                chain.append(walk.pk)
-                if walk.pk == target.unit_id:
-                    inside = True
+                chain.append(walk)
+                if walk == target.unit_id:
                     break
-                walk = Unit.objects.filter(pk=walk.parent_id).first() if walk.parent_id else None
-            if not inside:
+                walk = units.get(walk)
+            if target.unit_id not in chain:
                 chain = []
         for unit_id in chain:
             cell = out.setdefault((unit_id, row.period_id), [D(0), D(0), 0])
