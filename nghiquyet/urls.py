@@ -14,6 +14,7 @@ urlpatterns = [
     path("nhat-ky/", include("nghiquyet.audit.urls")),
     path("nghi-quyet/", include("nghiquyet.resolutions.urls")),
     path("chuong-trinh/", include("nghiquyet.programs.urls")),
+    path("bao-cao/", include("nghiquyet.reporting.urls")),
     path("tai-khoan/", include("nghiquyet.accounts.urls")),
     path("api/v1/", api.urls),
 ]

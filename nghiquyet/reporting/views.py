@@ -67,8 +67,9 @@ def _posted_version(request) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 10 else 1
 
 
-def _may_decide(user, submission: Submission) -> bool:
-    parent = submission.unit.parent
+def _may_decide(user, unit) -> bool:
+    """Is the user the reporting unit's superior (the service decides again when they act)?"""
+    parent = unit.parent if unit.parent_id else None
     return parent is not None and covers(user, Perm.REPORT_APPROVE, parent)
 
 
@@ -141,7 +142,7 @@ def _entry_page(request, *, unit, schedule, period, submission, lock, rows, form
         "form": form, "blocks": blocks, "conflict": conflict, "version": version,
         "editable": lock is None, "show_inputs": lock is None or form.is_bound, "may_explain": may_explain,
         "due": rules.due_on(schedule, unit.kind, period), "locks": rules.locks_on(schedule, period),
-        "may_decide": submission is not None and _may_decide(user, submission),
+        "may_decide": submission is not None and _may_decide(user, unit),
     }, status=status)
 
 
@@ -271,7 +272,7 @@ def _detail_page(request, submission: Submission, *, decision_form=None, decisio
     user = request.user
     rows = selectors.entry_rows(schedule=submission.schedule, unit=submission.unit, period=submission.period,
                                 submission=submission)
-    may_decide = _may_decide(user, submission)
+    may_decide = _may_decide(user, submission.unit)
     return render(request, "reporting/submission_detail.html", {
         "submission": submission, "unit": submission.unit, "schedule": submission.schedule,
         "period": submission.period, "rows": rows, "history": _history(user, submission),
