@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from nghiquyet.audit.models import AuditEvent
@@ -29,47 +29,7 @@ from nghiquyet.reporting.services import Entry, schedule_create, submission_open
 from nghiquyet.resolutions.models import Aggregation, Document
 from nghiquyet.resolutions.services import target_create
 
-# ---------------------------------------------------------------- urls (until the site includes the app)
-
-
-def _site_has_reporting() -> bool:
-    try:
-        reverse("reporting_home")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-if _site_has_reporting():
-    pytestmark = [pytest.mark.django_db]
-else:  # the dashboards are written elsewhere: a stand-in keeps their names resolvable for the links
-    from django.http import HttpResponse
-
-    from nghiquyet import urls as site_urls
-    from nghiquyet.reporting import views
-
-    def _stand_in(request, **kwargs):
-        return HttpResponse("dashboard")
-
-    entry_patterns = [
-        path("", views.reporting_home, name="reporting_home"),
-        path("don-vi/<int:unit_id>/", views.unit_reports, name="unit_reports"),
-        path("don-vi/<int:unit_id>/nhap/<int:schedule_id>/<str:period>/", views.entry, name="report_entry"),
-        path("bao-cao/<int:pk>/", views.submission_detail, name="submission_detail"),
-        path("bao-cao/<int:pk>/duyet/", views.submission_decide, name="submission_decide"),
-        path("canh-bao/<int:pk>/giai-trinh/", views.flag_explain_view, name="flag_explain"),
-        path("minh-chung/<int:pk>/", views.evidence_download, name="value_evidence_download"),
-        path("minh-chung/<int:pk>/xoa/", views.evidence_delete, name="value_evidence_delete"),
-        path("lich/don-vi/<int:unit_id>/", views.schedule_list, name="schedule_list"),
-        path("lich/don-vi/<int:unit_id>/tao/", views.schedule_create_view, name="schedule_create"),
-        path("lich/<int:pk>/sua/", views.schedule_edit, name="schedule_edit"),
-        path("bang-dieu-khien/<int:unit_id>/", _stand_in, name="report_dashboard"),
-        path("bang-dieu-khien/<int:unit_id>/chi-tieu/<int:target_id>/", _stand_in, name="report_target"),
-        path("tien-do-nop/<int:unit_id>/", _stand_in, name="report_completeness"),
-    ]
-    urlpatterns = [*site_urls.urlpatterns, path("bao-cao/", include(entry_patterns))]
-    handler404 = site_urls.handler404
-    pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 
 # ---------------------------------------------------------------- the world of these tests
