@@ -168,7 +168,8 @@ class ScheduleForm(forms.Form):
     name = forms.CharField(label=_("Tên lịch báo cáo"), max_length=200, required=False)
     targets = TargetsField(label=_("Chỉ tiêu phải báo cáo"), queryset=None, required=False,
                            widget=forms.CheckboxSelectMultiple)
-    period_kind = forms.ChoiceField(label=_("Loại kỳ báo cáo"), choices=PeriodKind.choices)
+    period_kind = forms.ChoiceField(label=_("Loại kỳ báo cáo"), choices=PeriodKind.choices,
+                                    initial=PeriodKind.QUARTER)
     reporting_kinds = forms.MultipleChoiceField(
         label=_("Cấp báo cáo"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(k.value, k.label) for k in REPORTING_KINDS])
@@ -190,8 +191,7 @@ class ScheduleForm(forms.Form):
         for kind in REPORTING_KINDS:
             self.fields[f"due_{kind.value}"] = forms.IntegerField(
                 label=gettext("Hạn nộp riêng cho %(kind)s (số ngày)") % {"kind": kind.label},
-                min_value=0, max_value=366, required=False,
-                help_text=gettext("Để trống: dùng hạn nộp chung."))
+                min_value=0, max_value=366, required=False)
 
     @property
     def due_fields(self):
