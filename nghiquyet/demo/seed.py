@@ -37,6 +37,7 @@ from nghiquyet.audit.services import audit_record
 from nghiquyet.core.text import fold
 from nghiquyet.demo import data
 from nghiquyet.demo.plans import PlansSummary, seed_plans
+from nghiquyet.demo.reports import ReportsSummary, seed_reports
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.org.selectors import unit_members_total, unit_subtree_stats
 from nghiquyet.org.services import NewUnit, unit_close, unit_create, unit_merge, unit_move
@@ -382,6 +383,7 @@ class SeedResult:
     people: int
     logins: list[DemoLogin]
     plans: PlansSummary | None = None
+    reports: ReportsSummary | None = None
 
     @property
     def active_units(self) -> int:
@@ -414,8 +416,10 @@ def seed_demo(stdout: TextIO | None = None) -> SeedResult:
                 raise RuntimeError(f"Dữ liệu minh họa không đầy đủ, thiếu đơn vị: {', '.join(missing)}")
             _ensure_demo_accounts(units)
         plans = seed_plans(province, say)
+        reports = seed_reports(province, say)
         result = _summarize(province, created, units)
         result.plans = plans
+        result.reports = reports
     result.seconds = time.perf_counter() - started
     return result
 
@@ -552,6 +556,8 @@ def summary_lines(result: SeedResult) -> list[str]:
     lines.append(f"Cán bộ: {result.people}")
     if result.plans is not None:
         lines.append(result.plans.line())
+    if result.reports is not None:
+        lines.append(result.reports.line())
     return lines
 
 
