@@ -154,7 +154,9 @@ def _schedules(user):
 
 
 @router.get("/schedules", response={200: list[ScheduleOut], **READ_ERRORS}, tags=["schedules"],
-            summary="Lịch báo cáo của đơn vị trong phạm vi và của cấp trên (chỉ đọc)")
+            summary="Lịch báo cáo của đơn vị trong phạm vi và của cấp trên (chỉ đọc)",
+            description="Lịch do đơn vị trong phạm vi hoặc cấp trên giao. Lọc theo `unit` (đơn vị giao), `document` "
+                        "(nghị quyết), `active`.")
 @paginate(Page)
 def schedules_list(request, filters: Query[ScheduleFilters]):
     schedules = _schedules(request.auth)
@@ -168,7 +170,8 @@ def schedules_list(request, filters: Query[ScheduleFilters]):
 
 
 @router.get("/schedules/{schedule_id}", response={200: ScheduleOut, **READ_ERRORS}, tags=["schedules"],
-            summary="Chi tiết lịch báo cáo")
+            summary="Chi tiết lịch báo cáo",
+            description="Lịch ngoài phạm vi đọc của người dùng: 404.")
 def schedule_detail(request, schedule_id: Id):
     return reporting_selectors.schedule_get(request.auth, schedule_id)
 
@@ -178,7 +181,10 @@ def _schedule_targets(user, ids: list[int], errors: _Errors) -> list[Target]:
 
 
 @router.post("/schedules", response={201: ScheduleOut, **WRITE_ERRORS}, tags=["schedules"],
-             summary="Giao lịch báo cáo: cấp nào báo cáo chỉ tiêu nào, theo kỳ nào, hạn nộp và ngày khóa số liệu")
+             summary="Giao lịch báo cáo: cấp nào báo cáo chỉ tiêu nào, theo kỳ nào, hạn nộp và ngày khóa số liệu",
+            description="Cần quyền giao lịch báo cáo tại `unit`. `reporting_kinds`: các cấp trong phạm vi `unit` phải "
+                        "báo cáo; hạn nộp, ngày khóa tính bằng số ngày sau khi kết thúc kỳ; ngày khóa phải sau mọi hạn "
+                        "nộp. Ngày nhận dạng 2026-01-31 hoặc 31/01/2026.")
 def schedule_create(request, payload: ScheduleIn):
     user = request.auth
     errors = _Errors()
@@ -195,7 +201,8 @@ def schedule_create(request, payload: ScheduleIn):
 
 
 @router.patch("/schedules/{schedule_id}", response={200: ScheduleOut, **WRITE_ERRORS}, tags=["schedules"],
-              summary="Sửa lịch báo cáo (chỉ các trường gửi lên; targets thay cả danh sách)")
+              summary="Sửa lịch báo cáo (chỉ các trường gửi lên; targets thay cả danh sách)",
+            description="Không đổi được đơn vị giao và nghị quyết. Cần quyền giao lịch báo cáo tại đơn vị giao (403).")
 def schedule_update(request, schedule_id: Id, payload: SchedulePatch):
     user = request.auth
     schedule = reporting_selectors.schedule_get(user, schedule_id)
@@ -245,14 +252,19 @@ def submissions_list(request, filters: Query[SubmissionFilters]):
 
 @router.get("/submissions/{submission_id}", response={200: SubmissionDetailOut, **READ_ERRORS},
             tags=["submissions"],
-            summary="Chi tiết báo cáo: số liệu từng chỉ tiêu, kỳ trước, mốc kế hoạch, cảnh báo, minh chứng")
+            summary="Chi tiết báo cáo: số liệu từng chỉ tiêu, kỳ trước, mốc kế hoạch, cảnh báo, minh chứng",
+            description="`values`: mỗi chỉ tiêu của lịch một dòng (chưa nhập thì các số là null). `lock_reason`: vì "
+                        "sao người dùng chưa sửa được (đã gửi, đã duyệt, quá ngày khóa, không có quyền).")
 def submission_detail(request, submission_id: Id):
     return _submission_out(request.auth, submission_id)
 
 
 @router.post("/submissions", response={200: SubmissionDetailOut, 201: SubmissionDetailOut, **WRITE_ERRORS},
              tags=["submissions"],
-             summary="Mở báo cáo của đơn vị cho một lịch và kỳ (tạo bản nháp; đã có thì trả về báo cáo đó)")
+             summary="Mở báo cáo của đơn vị cho một lịch và kỳ (tạo bản nháp; đã có thì trả về báo cáo đó)",
+            description="Kỳ ngoài lịch: 422 tại `period`; đơn vị không thuộc cấp phải báo cáo: 422 tại `unit`; đã quá "
+                        "ngày khóa số liệu hoặc đơn vị đã giải thể: 422 (`__all__`); không có quyền nhập số liệu: 403. "
+                        "Trả 201 khi tạo mới, 200 khi báo cáo đã có.")
 def submission_create(request, payload: SubmissionIn):
     user = request.auth
     errors = _Errors()
@@ -313,7 +325,9 @@ def submission_values(request, submission_id: Id, payload: ValuesIn):
 
 
 @router.post("/submissions/{submission_id}/submit", response={200: SubmissionDetailOut, **SAVE_ERRORS},
-             tags=["submissions"], summary="Gửi báo cáo lên cấp trên (kiểm tra chất lượng số liệu khi gửi)")
+             tags=["submissions"], summary="Gửi báo cáo lên cấp trên (kiểm tra chất lượng số liệu khi gửi)",
+            description="Mọi chỉ tiêu phải có số liệu (thiếu: 422 tại `targets.<id>.value`). Gửi sau hạn thì đánh dấu "
+                        "muộn. `version` cũ: 409.")
 def submission_submit(request, submission_id: Id, payload: SubmitIn):
     user = request.auth
     submission = reporting_selectors.submission_get(user, submission_id)
@@ -338,25 +352,31 @@ def _decide(request, submission_id: int, payload: DecisionIn, service):
 
 
 @router.post("/submissions/{submission_id}/accept", response={200: SubmissionDetailOut, **SAVE_ERRORS},
-             tags=["submissions"], summary="Cấp trên duyệt báo cáo (báo cáo đã duyệt bị khóa)")
+             tags=["submissions"], summary="Cấp trên duyệt báo cáo (báo cáo đã duyệt bị khóa)",
+            description="Chỉ cấp trên trực tiếp hoặc cao hơn có quyền duyệt (ngoài ra: 403). Báo cáo phải đang ở trạng "
+                        "thái đã gửi. `version` cũ: 409.")
 def submission_accept(request, submission_id: Id, payload: DecisionIn):
     return _decide(request, submission_id, payload, reporting_services.submission_accept)
 
 
 @router.post("/submissions/{submission_id}/return", response={200: SubmissionDetailOut, **SAVE_ERRORS},
-             tags=["submissions"], summary="Cấp trên trả lại báo cáo (bắt buộc ghi ý kiến)")
+             tags=["submissions"], summary="Cấp trên trả lại báo cáo (bắt buộc ghi ý kiến)",
+            description="Thiếu ý kiến: 422 tại `comment`. Đơn vị sửa rồi gửi lại. `version` cũ: 409.")
 def submission_return(request, submission_id: Id, payload: DecisionIn):
     return _decide(request, submission_id, payload, reporting_services.submission_return)
 
 
 @router.post("/submissions/{submission_id}/reopen", response={200: SubmissionDetailOut, **SAVE_ERRORS},
-             tags=["submissions"], summary="Cấp trên mở lại báo cáo đã duyệt để đơn vị sửa (bắt buộc ghi ý kiến)")
+             tags=["submissions"], summary="Cấp trên mở lại báo cáo đã duyệt để đơn vị sửa (bắt buộc ghi ý kiến)",
+            description="Báo cáo đã duyệt trở về trạng thái bị trả lại (ghi nhật ký); số liệu ra khỏi số tổng hợp cho "
+                        "đến khi gửi lại. Thiếu ý kiến: 422 tại `comment`.")
 def submission_reopen(request, submission_id: Id, payload: DecisionIn):
     return _decide(request, submission_id, payload, reporting_services.submission_reopen)
 
 
 @router.post("/flags/{flag_id}/explain", response={200: FlagOut, **WRITE_ERRORS}, tags=["submissions"],
-             summary="Đơn vị giải trình một cảnh báo chất lượng số liệu (cấp trên đọc khi duyệt)")
+             summary="Đơn vị giải trình một cảnh báo chất lượng số liệu (cấp trên đọc khi duyệt)",
+            description="Cần quyền nhập số liệu của đơn vị; báo cáo đã duyệt thì không giải trình thêm (422).")
 def flag_explain_view(request, flag_id: Id, payload: ExplanationIn):
     user = request.auth
     flags = scope_filter(QualityFlag.objects.all(), user, unit_field="value__unit")

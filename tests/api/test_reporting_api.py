@@ -673,6 +673,6 @@ def test_openapi_lists_the_reporting_paths(client):
         assert path in paths, path
         assert set(paths[path]) >= methods, path
         for method in methods:
-            assert paths[path][method]["summary"], (path, method)
+            assert paths[path][method]["summary"] and paths[path][method]["description"], (path, method)
     assert "409" in paths["/api/v1/submissions/{submission_id}/values"]["put"]["responses"]
     assert "403" in paths["/api/v1/submissions/{submission_id}/accept"]["post"]["responses"]
