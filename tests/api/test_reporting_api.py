@@ -13,8 +13,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nghiquyet.accounts.services import api_token_create
+from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.reporting.models import Schedule, Submission, SubmissionStatus, Value
 from nghiquyet.reporting.periods import period_get
@@ -424,6 +427,25 @@ def test_vietnamese_and_json_numbers_are_read(demo, report, as_user):
     cleared = xa.put(f"/submissions/{body['id']}/values", {"version": data["version"], "values": [
         {"target": report.total.pk}]}).json()
     assert entry(cleared, report.total)["value"] is None and entry(cleared, report.rate)["numerator"] == "7"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(number=st.decimals(min_value=Decimal("-999999999"), max_value=Decimal("999999999"), places=6,
+                          allow_nan=False, allow_infinity=False),
+       as_text=st.booleans())
+def test_numbers_round_trip(demo, report, as_user, number, as_text):
+    """A figure sent in Vietnamese format (or as a JSON number) is stored exactly and read back the same way.
+    (15 significant digits: SQLite keeps decimals as floating point, PostgreSQL would hold more.)"""
+    xa = as_user(demo.xa)
+    body = open_submission(xa, report.communes, demo.commune)
+    sent = format_vn_decimal(number) if as_text else float(number)
+    response = xa.put(f"/submissions/{body['id']}/values", {"version": body["version"], "values": [
+        {"target": report.total.pk, "value": sent}]})
+    assert response.status_code == 200, response.content
+    stored = Value.objects.get(submission_id=body["id"], target=report.total).value
+    assert stored == (number if as_text else Decimal(repr(float(number))).quantize(Decimal("0.000001")))
+    got = entry(response.json(), report.total)
+    assert Decimal(got["value"]) == stored and got["value_vn"] == format_vn_decimal(stored)
 
 
 def test_entry_problems_are_named_after_the_body(demo, report, as_user):
