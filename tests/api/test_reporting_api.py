@@ -326,6 +326,22 @@ def test_branch_submits_the_commune_accepts_the_branch_cannot(demo, report, as_u
     assert xa.post(f"/submissions/{own['id']}/accept", {}).status_code == 403
 
 
+def test_a_commune_total_is_checked_not_added(demo, report, as_user):
+    """When the commune and its branches both report, the commune's figure is its own total: shown, compared
+    with the branches' sum, never added to the rollups."""
+    both = schedule_create(actor=demo.tinh, unit=demo.province, document=report.resolution, name="Xã và chi bộ",
+                           targets=[report.total, report.rate], period_kind="quarter", reporting_kinds=["commune",
+                           "branch"], starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31), lock_days=90)
+    xa, chibo, tinh = as_user(demo.xa), as_user(demo.chibo), as_user(demo.tinh)
+    branch = fill(chibo, report, open_submission(chibo, both, demo.branch), total="40")
+    chibo.post(f"/submissions/{branch['id']}/submit", {})
+    own = fill(xa, report, open_submission(xa, both, demo.commune), total="41")
+    own = xa.post(f"/submissions/{own['id']}/submit", {}).json()
+    assert entry(own, report.total)["is_total"] is True and entry(own, report.total)["counted"] is False
+    rollup = tinh.get("/rollups", target=report.total.pk, unit=demo.commune.pk, period=NOW_Q).json()
+    assert Decimal(rollup["actual"]) == Decimal(40) and rollup["contributors"] == 1
+
+
 # ------------------------------------------------------------------ scope
 
 
