@@ -69,3 +69,10 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+
+## make bench-rollups: rollups at national scale (SCALE=0.1 by default, 1.0 = full) on SQLite, then PostgreSQL
+.PHONY: bench-rollups
+SCALE ?= 0.1
+bench-rollups: install-dev
+	env -u DATABASE_URL $(BIN)/python bench/bench_rollups.py --scale $(SCALE)
+	scripts/with-postgres.sh $(BIN)/python bench/bench_rollups.py --scale $(SCALE)
