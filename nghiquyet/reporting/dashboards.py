@@ -28,6 +28,7 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, scope_filter, unit_get_visible, units_visible
 from nghiquyet.core.fields import path_ids
 from nghiquyet.core.pagination import paginate
+from nghiquyet.core.text import fold
 from nghiquyet.org.models import Unit
 from nghiquyet.org.selectors import tree_as_of, tree_ids
 from nghiquyet.reporting import evaluation, rules, selectors
@@ -47,12 +48,17 @@ SPARK_DEFAULT_YEARS = 2  # periods shown in a sparkline when a target's resoluti
 
 def _schedules_for(user, unit: Unit, *, target: Target | None = None) -> list[Schedule]:
     """Active schedules (readable by ``user``) that expect reports from somewhere in ``unit``'s subtree: owned by
-    the unit, an ancestor or a unit below (``selectors.schedules_touching`` without the period)."""
+    the unit, an ancestor or a unit below, with a reporting level present in the subtree (a branch does not see
+    the schedule its province set for the communes). One query, plus one per reporting level to look for."""
     query = selectors.schedules_readable(user).filter(
         Q(unit_id__in=path_ids(unit.path)) | Q(unit__path__under=unit.path), is_active=True)
     if target is not None:
         query = query.filter(targets=target)
-    return list(query)
+    schedules = list(query)
+    wanted = {kind for s in schedules for kind in (s.reporting_kinds or [])} - {unit.kind}
+    present = {unit.kind} | {kind for kind in sorted(wanted)
+                             if Unit.objects.filter(path__under=unit.path, kind=kind).exists()}
+    return [s for s in schedules if present & set(s.reporting_kinds or [])]
 
 
 def _choose_period(request, schedules: list[Schedule]) -> tuple[Period | None, list[Period]]:
@@ -200,8 +206,8 @@ def _rank(target: Target, rows: list[RankRow]) -> list[RankRow]:
             return abs(row.actual - target.target_value)
         return -row.actual
 
-    with_figure = sorted((r for r in rows if r.actual is not None), key=lambda r: (badness(r), r.name))
-    without = sorted((r for r in rows if r.actual is None), key=lambda r: r.name)
+    with_figure = sorted((r for r in rows if r.actual is not None), key=lambda r: (badness(r), fold(r.name)))
+    without = sorted((r for r in rows if r.actual is None), key=lambda r: fold(r.name))
     previous, rank = None, 0
     for position, row in enumerate(with_figure, start=1):
         score = badness(row)
@@ -347,7 +353,7 @@ def _by_subordinate(unit: Unit, result: selectors.Completeness) -> list[Subordin
     out = [SubordinateRow(unit=unit, tally=selectors.Completeness(period=result.period, rows=groups[unit.pk]),
                           is_self=True)] if unit.pk in groups else []
     out += sorted((SubordinateRow(unit=units[k], tally=selectors.Completeness(period=result.period, rows=rows))
-                   for k, rows in groups.items() if k != unit.pk), key=lambda r: r.unit.path)
+                   for k, rows in groups.items() if k != unit.pk), key=lambda r: fold(r.unit.name))
     return out
 
 

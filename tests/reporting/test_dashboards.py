@@ -13,13 +13,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.urls import include, path, reverse
-from django.urls.exceptions import NoReverseMatch
+from django.urls import reverse
 from django.utils import timezone
 
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.reporting.evaluation import TargetStatus
-from nghiquyet.reporting.models import PeriodKind
+from nghiquyet.reporting.models import PeriodKind, Schedule
 from nghiquyet.reporting.periods import period_get
 from nghiquyet.reporting.selectors import Completeness, State, period_key, schedules_touching
 from nghiquyet.reporting.services import (
@@ -36,25 +35,6 @@ from nghiquyet.resolutions.services import document_create, target_create
 pytestmark = pytest.mark.django_db
 
 Q = PeriodKind.QUARTER
-
-
-def _urlconf():
-    """The site's URLs, with the reporting pages included here when the site does not include them yet."""
-    from nghiquyet import urls as site
-
-    try:
-        reverse("report_dashboard", args=[1])
-        return site.urlpatterns
-    except NoReverseMatch:
-        return [*site.urlpatterns, path("bao-cao/", include("nghiquyet.reporting.urls"))]
-
-
-urlpatterns = _urlconf()
-
-
-@pytest.fixture(autouse=True)
-def _urls(settings):
-    settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture
@@ -166,6 +146,13 @@ def reported(world, freeze):
     freeze(dt.date(2026, 4, 20))
     world.dong_son, world.dong_thanh, world.an_lac = dong_son, dong_thanh, an_lac
     return world
+
+
+def _levels(unit) -> int:
+    """The reporting levels the pages look for in ``unit``'s subtree (one query each): every schedule of the test
+    database lies in the demo province."""
+    kinds = {k for s in Schedule.objects.filter(is_active=True) for k in s.reporting_kinds}
+    return len(kinds - {unit.kind})
 
 
 def _dashboard(client, unit, key=""):
@@ -294,12 +281,27 @@ def test_dashboard_completeness_and_flags(client, reported, freeze):
     assert all(f.value.unit.path.startswith(w.dong_son.path) for f in flags_xa)
 
 
-def test_dashboard_without_schedules(client, demo, freeze):
+def test_dashboard_leaves_out_schedules_nobody_below_reports(client, world, demo, freeze):
+    """The province's schedule is reported by the communes: a branch's dashboard does not list its targets."""
     freeze(dt.date(2026, 4, 20))
     client.force_login(demo.chibo)
     response = _dashboard(client, demo.branch)
     assert response.status_code == 200
-    assert "Chưa có lịch báo cáo" in response.content.decode() or response.context["period"] is not None
+    shown = {r.target.pk for r in response.context["rows"]}
+    assert not shown & {world.income.pk, world.rate.pk, world.poverty.pk}
+    client.force_login(demo.xa)
+    shown = {r.target.pk for r in _dashboard(client, demo.commune).context["rows"]}
+    assert {world.income.pk, world.rate.pk, world.poverty.pk} <= shown
+
+
+def test_dashboard_without_any_schedule(client, demo, freeze):
+    Schedule.objects.update(is_active=False)
+    freeze(dt.date(2026, 4, 20))
+    client.force_login(demo.xa)
+    response = _dashboard(client, demo.commune)
+    assert response.status_code == 200 and response.context["period"] is None
+    assert "Chưa có lịch báo cáo nào" in response.content.decode()
+    assert _completeness(client, demo.commune).status_code == 200
 
 
 def test_dashboard_query_count_is_fixed(client, reported, django_assert_num_queries, freeze):
@@ -308,7 +310,8 @@ def test_dashboard_query_count_is_fixed(client, reported, django_assert_num_quer
     client.force_login(w.demo.tinh)
     url = reverse("report_dashboard", args=[w.demo.province.pk]) + f"?ky={_key(2026, 1)}"
     client.get(url)  # periods created on first use
-    expected = DASHBOARD_QUERIES + 2 * len(schedules_touching(w.demo.province, period_get(Q, 2026, 1)))
+    expected = (DASHBOARD_QUERIES + _levels(w.demo.province)
+                + 2 * len(schedules_touching(w.demo.province, period_get(Q, 2026, 1))))
     with django_assert_num_queries(expected):
         before = client.get(url)
     assert before.status_code == 200
@@ -329,8 +332,8 @@ def test_dashboard_query_count_is_fixed(client, reported, django_assert_num_quer
     assert len(response.context["rows"]) == len(before.context["rows"]) + 1
 
 
-#: session, user, scope (3), unit, schedules, periods, targets, evaluation (5), sparkline periods and cells,
-#: person (menu), flags (count, page), completeness (schedules, then two per schedule)
+#: session, user, scope (3), unit, schedules (+ one per reporting level), periods, targets, evaluation (5),
+#: sparkline periods and cells, person (menu), flags (count, page), completeness (schedules, then two per schedule)
 DASHBOARD_QUERIES = 20
 
 
@@ -463,7 +466,7 @@ def test_target_page_query_count_is_fixed(client, reported, django_assert_num_qu
     client.force_login(w.demo.tinh)
     url = reverse("report_target", args=[w.demo.province.pk, w.rate.pk]) + f"?ky={_key(2026, 1)}"
     client.get(url)
-    with django_assert_num_queries(TARGET_QUERIES):
+    with django_assert_num_queries(TARGET_QUERIES + 1):  # one reporting level (communes) looked for
         assert client.get(url).status_code == 200
     for unit in w.communes[3:6]:
         freeze(dt.date(2026, 4, 5))
@@ -472,7 +475,7 @@ def test_target_page_query_count_is_fixed(client, reported, django_assert_num_qu
             w.income.pk: Entry(value=Decimal(7)), w.rate.pk: Entry(numerator=Decimal(1), denominator=Decimal(2)),
             w.poverty.pk: Entry(numerator=Decimal(1), denominator=Decimal(9))})
     freeze(dt.date(2026, 4, 20))
-    with django_assert_num_queries(TARGET_QUERIES):
+    with django_assert_num_queries(TARGET_QUERIES + 1):  # one reporting level (communes) looked for
         response = client.get(url)
     assert sum(1 for r in response.context["ranking_page"] if r.actual is not None) >= 6
 
@@ -565,7 +568,8 @@ def test_completeness_query_count_is_fixed(client, reported, django_assert_num_q
     client.force_login(w.demo.tinh)
     url = reverse("report_completeness", args=[w.demo.province.pk]) + f"?ky={_key(2026, 1)}"
     client.get(url)
-    expected = COMPLETENESS_QUERIES + 2 * len(schedules_touching(w.demo.province, period_get(Q, 2026, 1)))
+    expected = (COMPLETENESS_QUERIES + _levels(w.demo.province)
+                + 2 * len(schedules_touching(w.demo.province, period_get(Q, 2026, 1))))
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
     w.report(w.communes[4], (2026, 1), income=1, water=(1, 2), poor=(1, 9), freeze=freeze)
@@ -575,6 +579,6 @@ def test_completeness_query_count_is_fixed(client, reported, django_assert_num_q
         assert client.get(url).status_code == 200
 
 
-#: session, user, scope (3), unit, schedules, periods, completeness (schedules, then two per schedule), direct
-#: subordinates, person (menu)
+#: session, user, scope (3), unit, schedules (+ one per reporting level), periods, completeness (schedules, then
+#: two per schedule), direct subordinates, person (menu)
 COMPLETENESS_QUERIES = 11
