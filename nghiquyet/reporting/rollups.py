@@ -243,7 +243,7 @@ def rollup_shift(*, value: Value, before: Contribution | None, after: Contributi
 
 # --------------------------------------------------------------------------- full recompute
 
-_TMP = "nq_rollup_chain"
+_MAP, _UP, _OWN, _ACC = "nq_rollup_map", "nq_rollup_up", "nq_rollup_own", "nq_rollup_acc"
 
 
 def _contribution_sql(thr: str) -> tuple[str, str, str]:
@@ -268,21 +268,20 @@ def _contribution_sql(thr: str) -> tuple[str, str, str]:
     return total, total2, parts
 
 
-def _counted_values(target_ids: list[int] | None, period_ids: list[int] | None):
-    values = Value.objects.filter(counted=True, is_total=False)
-    if target_ids is not None:
-        values = values.filter(target_id__in=target_ids)
-    if period_ids is not None:
-        values = values.filter(period_id__in=period_ids)
-    return values
+def _in(column: str, ids: list[int] | None) -> tuple[str, list[int]]:
+    if ids is None:
+        return "", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def rollups_rebuild(*, target_ids: Iterable[int] | None = None, period_ids: Iterable[int] | None = None) -> int:
     """Recompute the cells of ``target_ids`` × ``period_ids`` (all when ``None``) from the counted values.
 
-    Set-based: the chains of the reporting units are resolved in Python once per (unit, target's unit) and
-    written to a temporary table; one ``INSERT … SELECT … GROUP BY`` then sums every cell. Returns the number
-    of cells written."""
+    Set-based, level by level: the chains of the reporting units are resolved in Python once per (unit, target's
+    unit) into two small temporary tables (where a unit's values land, and each cell's parent); the values are
+    summed once at the cell they land in, then each level of cells is the sum of its own values and of the level
+    below, from the deepest level up (each row is grouped once, not once per ancestor); the finished cells are
+    copied in one ``INSERT … SELECT``. Returns the number of cells written."""
     target_ids = None if target_ids is None else sorted(set(target_ids))
     period_ids = None if period_ids is None else sorted(set(period_ids))
     if target_ids == [] or period_ids == []:
@@ -292,53 +291,124 @@ def rollups_rebuild(*, target_ids: Iterable[int] | None = None, period_ids: Iter
         cells = cells.filter(target_id__in=target_ids)
     if period_ids is not None:
         cells = cells.filter(period_id__in=period_ids)
+    full = target_ids is None and period_ids is None
     with transaction.atomic():
-        cells.delete()
-        values = _counted_values(target_ids, period_ids)
-        pairs = list(values.exclude(target__aggregation=Aggregation.NONE)
-                     .values_list("unit_id", "unit__path", "unit__valid_to", "target__unit_id").distinct())
+        postgres = full and connection.vendor == "postgresql"
+        if postgres:  # TRUNCATE and CREATE INDEX refuse to run over pending deferred foreign-key checks
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        indexes = _drop_secondary_indexes() if full else {}
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {connection.ops.quote_name(RollupCell._meta.db_table)}")
+        else:
+            cells.delete()
+        targets = Target.objects.all() if target_ids is None else Target.objects.filter(pk__in=target_ids)
+        anchors = {pk: anchor for pk, anchor, aggregation in targets.values_list("pk", "unit_id", "aggregation")
+                   if aggregation != Aggregation.NONE}
+        reporters = Value.objects.filter(target_id__in=list(anchors)) if target_ids is not None else Value.objects
+        pairs = {(unit_id, anchors[target_id]) for target_id, unit_id in
+                 reporters.values_list("target_id", "unit_id").distinct().order_by() if target_id in anchors}
         resolver = ChainResolver()
-        for unit_id, path, valid_to, _anchor in pairs:
-            resolver.remember(unit_id, path, valid_to is not None)
-        resolver.load([])
-        rows = {(anchor, unit_id, cell) for unit_id, _path, _to, anchor in pairs
-                for cell in resolver.chain(unit_id, anchor, Aggregation.SUM)}
-        return _insert_cells(rows, target_ids, period_ids)
+        units = sorted({unit_id for unit_id, _anchor in pairs})
+        for start in range(0, len(units), BATCH):
+            resolver.load(units[start:start + BATCH])
+        landing: set[tuple[int, int, int, int]] = set()   # (anchor, reporting unit, cell it lands in, depth)
+        parents: set[tuple[int, int, int, int]] = set()   # (anchor, cell, parent cell, depth of the cell)
+        for unit_id, anchor in pairs:
+            chain = resolver.chain(unit_id, anchor, Aggregation.SUM)
+            if chain:
+                landing.add((anchor, unit_id, chain[-1], len(chain) - 1))
+                for depth in range(1, len(chain)):
+                    parents.add((anchor, chain[depth], chain[depth - 1], depth))
+        written = _insert_cells(landing, parents, target_ids, period_ids)
+        _create_indexes(indexes)
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        return written
 
 
-def _insert_cells(rows: set[tuple[int, int, int]], target_ids, period_ids) -> int:
+def _drop_secondary_indexes() -> dict[str, list[str]]:
+    """A full recompute rewrites the whole table: its plain indexes are dropped and built again afterwards, in
+    the same transaction (one sorted build is several times faster than a million index insertions). The unique
+    constraint stays."""
+    table = RollupCell._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+        indexes = {name: info["columns"] for name, info in constraints.items()
+                   if info["index"] and not info["unique"] and not info["primary_key"] and info["columns"]}
+        for name in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return indexes
+
+
+def _create_indexes(indexes: dict[str, list[str]]) -> None:
+    if not indexes:
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # no index build over pending deferred foreign-key checks
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for name, columns in indexes.items():
+            cursor.execute(f"CREATE INDEX {qn(name)} ON {qn(RollupCell._meta.db_table)} "
+                           f"({', '.join(qn(c) for c in columns)})")
+
+
+def _insert_cells(landing, parents, target_ids, period_ids) -> int:
     qn = connection.ops.quote_name
     cell_table, value_table = qn(RollupCell._meta.db_table), qn(Value._meta.db_table)
     target_table = qn(Target._meta.db_table)
     total, total2, parts = _contribution_sql("COALESCE(t.threshold, t.target_value)")
-    where, params = ["v.counted = %s", "v.is_total = %s", parts], [True, False]
-    if target_ids is not None:
-        where.append(f"v.target_id IN ({', '.join(['%s'] * len(target_ids))})")
-        params += target_ids
-    if period_ids is not None:
-        where.append(f"v.period_id IN ({', '.join(['%s'] * len(period_ids))})")
-        params += period_ids
-    condition = " AND ".join(where)
+    by_target, target_params = _in("v.target_id", target_ids)
+    by_period, period_params = _in("v.period_id", period_ids)
+    condition = f"v.counted = %s AND v.is_total = %s AND {parts}{by_target}{by_period}"
+    params = [True, False, *target_params, *period_params]
     columns = "target_id, unit_id, period_id, total, total2, contributors"
+    key = "target_id, anchor_id, cell_id, period_id"
     written = 0
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_TMP}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {_TMP} (anchor_id integer NOT NULL, unit_id integer NOT NULL,"
-                       " cell_id integer NOT NULL)")
-        ordered = sorted(rows)
-        for start in range(0, len(ordered), BATCH):
-            cursor.executemany(f"INSERT INTO {_TMP} (anchor_id, unit_id, cell_id) VALUES (%s, %s, %s)",  # noqa: S608
-                               ordered[start:start + BATCH])
-        if ordered:
-            cursor.execute(f"CREATE INDEX {_TMP}_idx ON {_TMP} (anchor_id, unit_id)")
+        for table in (_MAP, _UP, _OWN, _ACC):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_MAP} (anchor_id integer NOT NULL, unit_id integer NOT NULL,"
+                       " cell_id integer NOT NULL, depth integer NOT NULL)")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_UP} (anchor_id integer NOT NULL, cell_id integer NOT NULL,"
+                       " parent_id integer NOT NULL, depth integer NOT NULL)")
+        for table, rows in ((_MAP, sorted(landing)), (_UP, sorted(parents))):
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s, %s)",  # noqa: S608
+                                   rows[start:start + BATCH])
+            column = "unit_id" if table == _MAP else "cell_id"
+            cursor.execute(f"CREATE INDEX {table}_idx ON {table} (anchor_id, {column})")
+        # Each value once, summed at the cell it lands in.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_OWN} AS "  # noqa: S608
+            f"SELECT v.target_id AS target_id, m.anchor_id AS anchor_id, m.cell_id AS cell_id, "
+            f"v.period_id AS period_id, m.depth AS depth, SUM({total}) AS total, SUM({total2}) AS total2, "
+            f"COUNT(*) AS n FROM {value_table} v JOIN {target_table} t ON t.id = v.target_id "
+            f"JOIN {_MAP} m ON m.anchor_id = t.unit_id AND m.unit_id = v.unit_id "
+            f"WHERE {condition} AND t.aggregation <> 'none' "
+            f"GROUP BY v.target_id, m.anchor_id, m.cell_id, v.period_id, m.depth",
+            params,
+        )
+        cursor.execute(f"SELECT MAX(depth) FROM {_OWN}")  # noqa: S608
+        deepest = cursor.fetchone()[0]
+        cursor.execute(f"CREATE TEMPORARY TABLE {_ACC} AS SELECT {key}, depth, total, total2, n FROM {_OWN} "  # noqa: S608
+                       "WHERE 1 = 0")
+        # Level by level from the deepest: a cell = its own values + its children's cells.
+        for depth in range(deepest if deepest is not None else -1, -1, -1):
+            cursor.execute(
+                f"INSERT INTO {_ACC} ({key}, depth, total, total2, n) "  # noqa: S608
+                f"SELECT {key}, %s, SUM(total), SUM(total2), SUM(n) FROM ("
+                f"SELECT {key}, total, total2, n FROM {_OWN} WHERE depth = %s "
+                f"UNION ALL SELECT a.target_id, a.anchor_id, u.parent_id, a.period_id, a.total, a.total2, a.n "
+                f"FROM {_ACC} a JOIN {_UP} u ON u.anchor_id = a.anchor_id AND u.cell_id = a.cell_id "
+                f"WHERE a.depth = %s) level GROUP BY {key}",
+                [depth, depth, depth + 1],
+            )
         cursor.execute(
             f"INSERT INTO {cell_table} ({columns}) "  # noqa: S608
-            f"SELECT v.target_id, c.cell_id, v.period_id, SUM({total}), SUM({total2}), COUNT(*) "
-            f"FROM {value_table} v JOIN {target_table} t ON t.id = v.target_id "
-            f"JOIN {_TMP} c ON c.anchor_id = t.unit_id AND c.unit_id = v.unit_id "
-            f"WHERE {condition} AND t.aggregation <> 'none' "
-            "GROUP BY v.target_id, c.cell_id, v.period_id",
-            params,
+            f"SELECT target_id, cell_id, period_id, total, total2, n FROM {_ACC} ORDER BY target_id, cell_id, period_id"
         )
         written += max(cursor.rowcount, 0)
         cursor.execute(
@@ -350,7 +420,8 @@ def _insert_cells(rows: set[tuple[int, int, int]], target_ids, period_ids) -> in
             params,
         )
         written += max(cursor.rowcount, 0)
-        cursor.execute(f"DROP TABLE {_TMP}")
+        for table in (_MAP, _UP, _OWN, _ACC):
+            cursor.execute(f"DROP TABLE {table}")
     return written
 
 

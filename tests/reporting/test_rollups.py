@@ -517,3 +517,21 @@ def test_rebuild_command_prints_counts_in_vietnamese(world):
     call_command("rollups_rebuild", "--target", str(t.pk), stdout=out)
     assert "Đã tính lại 3 ô tổng hợp từ 1 số liệu trong" in out.getvalue()
     assert "giây" in out.getvalue()
+
+
+def test_full_rebuild_rewrites_every_cell_and_keeps_the_indexes(world):
+    from django.db import connection
+
+    t = world.target(Aggregation.SUM)
+    world.put(t, world.B11, value=3)
+    RollupCell.objects.filter(target=t, unit=world.P).update(total=99)
+
+    def indexes():
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, RollupCell._meta.db_table)
+        return {name: (tuple(info["columns"]), info["unique"]) for name, info in found.items() if info["index"]}
+
+    before = indexes()
+    assert rollups_rebuild() >= 3
+    assert indexes() == before
+    assert_cells(t)
