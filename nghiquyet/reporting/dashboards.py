@@ -127,9 +127,12 @@ def _dashboard_targets(unit: Unit, schedules: list[Schedule]) -> list[Target]:
 
 
 def _flags(user, unit: Unit, period: Period):
-    """Quality flags of the values reported in ``unit``'s subtree for the period (drafts left out)."""
-    flags = QualityFlag.objects.filter(value__unit__path__under=unit.path, value__period=period).exclude(
-        value__submission__status=SubmissionStatus.DRAFT)
+    """Quality flags of the values reported in ``unit``'s subtree for the period: those of submissions visible
+    above (the VISIBLE_ABOVE setting), and any not in draft of the unit itself and of its direct subordinates
+    (whose reports it approves)."""
+    flags = QualityFlag.objects.filter(value__unit__path__under=unit.path, value__period=period).filter(
+        Q(value__submission__status__in=rules.visible_statuses()) | Q(value__unit=unit) | Q(value__unit__parent=unit)
+    ).exclude(value__submission__status=SubmissionStatus.DRAFT)
     return scope_filter(flags, user, unit_field="value__unit").select_related(
         "value__unit", "value__target", "value__submission").order_by("value__unit__path", "value__target_id",
                                                                       "kind", "pk")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.reporting.evaluation import TargetStatus
-from nghiquyet.reporting.models import PeriodKind, Schedule
+from nghiquyet.reporting.models import PeriodKind, QualityFlag, Schedule
 from nghiquyet.reporting.periods import period_get
 from nghiquyet.reporting.selectors import Completeness, State, period_key, schedules_touching
 from nghiquyet.reporting.services import (
@@ -190,6 +190,20 @@ def test_pages_in_scope_200_outside_404(client, world, freeze, who, where, statu
     assert _target(client, unit, world.rate).status_code == status
 
 
+def test_a_former_commune_is_history_read_only(client, world, demo, freeze):
+    """A commune merged into demo-xa's is visible (history): its pages answer, with its own figures only."""
+    from nghiquyet.org.models import UnitSuccession
+
+    freeze(dt.date(2026, 4, 20))
+    former = UnitSuccession.objects.filter(successor=demo.commune).first().predecessor
+    client.force_login(demo.xa)
+    assert _dashboard(client, former).status_code == 200
+    assert _completeness(client, former).status_code == 200
+    assert _target(client, former, world.rate).status_code == 200
+    client.force_login(demo.xa2)
+    assert _dashboard(client, former).status_code == 404
+
+
 def test_unknown_or_malformed_ids_are_404(client, world, demo):
     client.force_login(demo.xa)
     assert client.get(f"/bao-cao/bang-dieu-khien/{2**70}/").status_code == 404
@@ -279,6 +293,34 @@ def test_dashboard_completeness_and_flags(client, reported, freeze):
     client.force_login(w.demo.xa)
     flags_xa = list(_dashboard(client, w.dong_son, _key(2026, 1)).context["flags_page"])
     assert all(f.value.unit.path.startswith(w.dong_son.path) for f in flags_xa)
+
+
+@pytest.mark.parametrize("visible_above", ["submitted", "accepted"])
+def test_flags_of_reports_not_yet_visible_above(client, world, demo, freeze, settings, visible_above):
+    """A branch submits an impossible rate (more households than there are): its commune, which approves it,
+    always sees the flag; the province sees it only once the figures are visible above (the setting)."""
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "PAGE_SIZE": 1000,
+                          "REPORTING": {**settings.NGHIQUYET["REPORTING"], "VISIBLE_ABOVE": visible_above}}
+    schedule = schedule_create(
+        actor=demo.tinh, unit=demo.province, document=world.document, name="Chi bộ báo cáo", targets=[world.rate],
+        period_kind=Q, reporting_kinds=[UnitKind.BRANCH], starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2030, 12, 31), due_days=10, lock_days=90)
+    freeze(dt.date(2026, 4, 5))
+    period = period_get(Q, 2026, 1)
+    sub = submission_open(actor=demo.chibo, schedule=schedule, unit=demo.branch, period=period)
+    submission_save(actor=demo.chibo, submission=sub, version=sub.version, submit=True,
+                    entries={world.rate.pk: Entry(numerator=Decimal(120), denominator=Decimal(100))})
+    assert QualityFlag.objects.filter(value__submission=sub).exists()
+    freeze(dt.date(2026, 4, 20))
+
+    def flagged(user, unit) -> bool:
+        client.force_login(user)
+        page = _dashboard(client, unit, _key(2026, 1)).context["flags_page"]
+        return any(f.value.submission_id == sub.pk for f in page)
+
+    assert flagged(demo.xa, demo.commune)
+    assert flagged(demo.chibo, demo.branch)
+    assert flagged(demo.tinh, demo.province) is (visible_above == "submitted")
 
 
 def test_dashboard_leaves_out_schedules_nobody_below_reports(client, world, demo, freeze):
