@@ -199,8 +199,9 @@ def _ensure_open(actor, *, schedule, unit, period, submission) -> None:
     reason = submission_lock_reason(actor, schedule=schedule, unit=unit, period=period, submission=submission)
     if reason is None:
         return
-    if not can(actor, Perm.REPORT_SUBMIT, unit) and rules.schedule_expects(schedule, unit, period):
-        raise PermissionDenied(reason)
+    if unit.valid_to is None and not can(actor, Perm.REPORT_SUBMIT, unit) \
+            and rules.schedule_expects(schedule, unit, period):
+        raise PermissionDenied(reason)  # a closed unit's form is refused as closed (422), not as forbidden
     raise ValidationError({"__all__": reason})
 
 
