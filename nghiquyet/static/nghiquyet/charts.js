@@ -72,6 +72,7 @@
         scales: {
           x: { ticks: { autoSkip: true, maxRotation: narrow ? 60 : 0, font: { size: narrow ? 10 : 12 } } },
           y: {
+            grace: "5%",
             title: { display: !!data.measure && !narrow, text: data.measure },
             ticks: { callback: function (value) { return format(value); } },
           },
