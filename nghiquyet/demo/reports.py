@@ -3,9 +3,12 @@
 ``seed_reports()`` adds, under the province built by ``seed.py`` and the plans of ``plans.py``:
 
 * the province schedule "Báo cáo quý các chỉ tiêu Nghị quyết Đại hội" over the aggregatable targets of
-  01-NQ/ĐH that a commune can report (``PROVINCE_TARGETS``: not 4, the digital economy, which only the province
-  measures, nor 13, rural households, which wards do not have), reported quarterly by the communes from
-  1 October 2024 to the end of the term; due 10 days after the quarter, 2 days' grace, locked after 45 days;
+  01-NQ/ĐH that every commune and ward can report (``PROVINCE_TARGETS``, 15 of 21). Left out: 1 and 15 (no
+  aggregation); 3, budget revenue, and 4, the digital economy, whose provincial figures include what is
+  collected or produced above the communes, so the communes' sum would never be them; 12, forest cover, and 13,
+  rural households, which only mountain or rural communes adopted (a ward has no rural households). Reported
+  quarterly by the communes from 1 October 2024 to the end of the term; due 10 days after the quarter, 2 days'
+  grace, locked 45 days after it;
 * Đông Sơn's schedule "Báo cáo quý kết quả công tác xây dựng Đảng ở chi bộ": its own targets 18, 19 and 20
   reported quarterly by its branches from 1 October 2025 (Q4/2026 open, nothing entered yet);
 * the submissions Q4/2024 … Q3/2026: the six communes of the former district until Q2/2025, then the 30
@@ -14,11 +17,14 @@
   are late (``LATE``), a few never came (``MISSING``), one was returned with a comment (``RETURNED``), and the
   latest quarter is only partly decided (``WAITING``: submitted, waiting for approval).
 
-Figures follow each target's plan (baseline 2025, milestone 2026, its aggregation): ratio targets carry
-numerator and denominator, weighted means a weight (population; 1 per rural commune), count-meeting targets the
-commune's own figure (criteria met), sums the year-to-date figure. A multiplier per target (``DRIFT``) makes the
-province's 2026 figures drift from the plan, so statuses differ (budget revenue, poverty, income, online files
-at risk; accidents and new members off track; the rest on track).
+Figures follow each commune's plan for the target (its own copy's baseline and 2026 milestone when its congress
+resolution set its own numbers, else the province's; the former communes follow Đông Sơn's) and the target's
+aggregation: ratio targets carry numerator and denominator, weighted means a weight (population; 1 per rural
+commune, 0 for a ward), the count-meeting target the commune's own figure (criteria met; the ``MEETING`` leading
+communes meet all 19), sums the year-to-date figure ("lũy kế"). Each commune drifts from its plan by its own
+factor (most near it, some behind), and ``DRIFT`` moves a few targets for everyone, so statuses differ: in
+Q3/2026 the province is on track on most targets, at risk on income, criteria per commune and online files,
+off track on communes meeting the standard and new members, and has achieved its poverty milestone.
 
 Nothing is created for Q4/2026 (the current quarter on ``plans.DEMO_TODAY``): demo-xa, demo-xa2 and
 demo-chibo find their forms empty.
@@ -29,7 +35,8 @@ closed, so the services refuse them today), then ``rollups.rollups_rebuild()`` f
 ``quality.quality_check_submission`` for the submissions meant to carry flags (``planted``), and
 ``quality.flag_explain`` (as demo-xa) for the one explanation:
 
-* a jump: Đông Sơn's budget revenue in Q3/2026 (a one-off land auction), explained, waiting for approval;
+* a jump: Đông Sơn's traffic accidents in Q3/2026 against the same quarter of 2025 (sums are compared with the
+  same period last year: a road under construction), explained, waiting for approval;
 * a copied value: five communes gave the province's 2026 income milestone (88) as their own in Q4/2025;
 * an impossible rate: Hà Lĩnh's health-insurance card holders above its population in Q3/2026, returned.
 
@@ -165,16 +172,12 @@ class Profile:
     households: int
     labour: int
     schools: int
-    villages: int
+    villages: int            # branches of villages and residential groups (thôn, bản, khu phố, tổ dân phố)
     branches: int
-    area: Decimal            # ha
-    forest: float            # share of the area
     members: int
-    income: float            # × the province's per-capita figure
-    budget: float            # weight of its budget revenue
-    k: dict[str, float] = field(default_factory=dict)    # per target: × the province's rate
-    criteria: dict[int, int] = field(default_factory=dict)   # year -> advanced rural criteria met
-    rated: dict[int, bool] = field(default_factory=dict)     # year -> rated "hoàn thành tốt nhiệm vụ"
+    income: float            # × the province's per-capita figure (communes without their own plan)
+    documents: float         # × a commune's usual number of party committee files in a quarter
+    criteria: dict[int, int] = field(default_factory=dict)   # year -> advanced rural criteria met (no own plan)
 
 
 def _draw_profile(unit: Unit, place: str, ward: bool, mountain: bool, villages: int, branches: int, members: int,
@@ -188,54 +191,29 @@ def _draw_profile(unit: Unit, place: str, ward: bool, mountain: bool, villages: 
         population = rng.randint(6000, 9500)
     else:
         population = rng.randint(11000, 24000)
-    households = int(population / rng.uniform(3.4, 3.9))
-    area = _q(rng.uniform(24000, 30000) if mountain else rng.uniform(500, 1500) if ward
-              else rng.uniform(1500, 3200), 1)
-    forest = rng.uniform(0.82, 0.88) if mountain else rng.uniform(0.0, 0.03) if ward else rng.uniform(0.02, 0.09)
-    k = {
-        "7": rng.uniform(2.0, 2.8) if mountain else rng.uniform(0.2, 0.4) if ward else rng.uniform(0.8, 1.25),
-        "8": rng.uniform(1.02, 1.06) if ward else rng.uniform(0.93, 1.01),
-        "9": rng.uniform(0.985, 1.02),
-        "10": rng.uniform(0.85, 1.12),
-        "11": rng.uniform(0.92, 1.08),
-        "14": rng.uniform(1.02, 1.07) if ward else rng.uniform(0.95, 1.02),
-        "16": rng.uniform(0.93, 1.06),
-        "20": rng.uniform(0.97, 1.03),
-        "21": rng.uniform(0.85, 1.15),
-        "docs": rng.uniform(0.8, 1.3),
-    }
     base = 0 if ward else rng.randint(11, 14) if mountain else rng.randint(13, 18)
     criteria = {2024: base}
     for year in (2025, 2026):
-        criteria[year] = 0 if ward else min(19, criteria[year - 1] + (1 if rng.random() < 0.45 else 0))
-    rated = {year: rng.random() < 0.87 for year in (2023, 2024, 2025)}
+        criteria[year] = 0 if ward else min(18, criteria[year - 1] + (1 if rng.random() < 0.45 else 0))
     return Profile(
-        code=unit.code, place=place, ward=ward, mountain=mountain, population=population, households=households,
-        labour=int(population * rng.uniform(0.56, 0.62)),
+        code=unit.code, place=place, ward=ward, mountain=mountain, population=population,
+        households=int(population / rng.uniform(3.4, 3.9)), labour=int(population * rng.uniform(0.56, 0.62)),
         schools=rng.randint(7, 13) if ward else rng.randint(3, 5) if former else rng.randint(5, 11),
-        villages=villages, branches=branches, area=area, forest=forest, members=members,
+        villages=villages, branches=branches, members=members,
         income=rng.uniform(1.1, 1.35) if ward else rng.uniform(0.6, 0.75) if mountain else rng.uniform(0.75, 1.0),
-        budget=rng.uniform(2.0, 3.0) if ward else rng.uniform(0.5, 0.8) if mountain else rng.uniform(0.8, 1.3),
-        k=k, criteria=criteria, rated=rated,
+        documents=rng.uniform(0.8, 1.3) * (1.2 if ward else 1.0), criteria=criteria,
     )
 
 
 def _combine(code: str, place: str, parts: list[Profile], villages: int, branches: int, members: int) -> Profile:
-    """Đông Sơn: its three former communes added up (rates as the population-weighted mean of theirs)."""
+    """Đông Sơn: its three former communes added up."""
     pop = sum(p.population for p in parts)
-    k = {key: sum(p.k[key] * p.population for p in parts) / pop for key in parts[0].k}
-    rng = _rng(code)
-    criteria = {2024: min(p.criteria[2024] for p in parts)}
-    criteria[2025] = max(p.criteria[2025] for p in parts) - 1
-    criteria[2026] = criteria[2025] + 1
     return Profile(
         code=code, place=place, ward=False, mountain=False, population=pop,
         households=sum(p.households for p in parts), labour=sum(p.labour for p in parts),
-        schools=sum(p.schools for p in parts), villages=villages, branches=branches, area=sum(p.area for p in parts),
-        forest=float(sum(Decimal(p.forest) * p.area for p in parts) / sum(p.area for p in parts)),
-        members=members, income=sum(p.income * p.population for p in parts) / pop,
-        budget=sum(p.budget for p in parts), k=k, criteria=criteria,
-        rated={year: rng.random() < 0.9 for year in (2023, 2024, 2025)},
+        schools=sum(p.schools for p in parts), villages=villages, branches=branches, members=members,
+        income=sum(p.income * p.population for p in parts) / pop, documents=sum(p.documents for p in parts) / 2,
+        criteria={year: max(p.criteria[year] for p in parts) for year in parts[0].criteria},
     )
 
 
@@ -372,7 +350,7 @@ class Generator:
             "9": pop,
             "14": _q(p.population * 0.75 * 91 / 1000 * self._noise(p.code, f"w{qi}", 0.03), 1),
             "20": Decimal(p.members),
-            "21": Decimal(int(220 * p.k["docs"] * (1.2 if p.ward else 1.0) * self._noise(p.code, f"d{qi}", 0.1))),
+            "21": Decimal(int(220 * p.documents * self._noise(p.code, f"d{qi}", 0.1))),
             "10": Decimal(p.schools),
             "11": Decimal(p.villages),
             "16": Decimal(p.villages),
