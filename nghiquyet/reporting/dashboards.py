@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -138,6 +139,15 @@ def _flags(user, unit: Unit, period: Period):
                                                                       "kind", "pk")
 
 
+def _status_counts(rows: list[TargetRow]) -> list[tuple[str, str, int]]:
+    """(status, label, number of targets) for the summary above the table, in the order of the statuses."""
+    counts = Counter(row.evaluation.status for row in rows if row.evaluation is not None)
+    out = [(status, str(label), counts[status]) for status, label in TargetStatus.choices if counts[status]]
+    if counts[None]:
+        out.append(("", _("Chưa đánh giá"), counts[None]))
+    return out
+
+
 @login_required
 def dashboard(request, unit_id: int):
     user = request.user
@@ -159,7 +169,7 @@ def dashboard(request, unit_id: int):
             rows.append(TargetRow(target=t, evaluation=evaluations.get(t.pk), spark=spark))
         key = selectors.period_key(period)
         context.update({
-            "rows": rows, "period_key": key,
+            "rows": rows, "period_key": key, "status_counts": _status_counts(rows),
             "completeness": selectors.completeness(unit, period),
             "flags_page": paginate(request, _flags(user, unit, period), param="canh-bao"),
             "querystring": urlencode({"ky": key}),

@@ -248,6 +248,9 @@ def test_dashboard_targets_table(client, reported):
     spark = rows[w.rate.pk].spark
     assert spark[-2:] == [Decimal(160) / Decimal(200) * 100, rate.actual]
     assert html.count('class="spark"') >= 3
+    # the summary above the table counts the targets by status
+    counts = {status: n for status, _label, n in response.context["status_counts"]}
+    assert sum(counts.values()) == len(rows) and counts.get(rate.status or "", 0) >= 1
 
 
 @pytest.fixture
