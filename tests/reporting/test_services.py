@@ -29,7 +29,7 @@ from nghiquyet.reporting.services import (
     submission_return,
     submission_save,
 )
-from nghiquyet.resolutions.models import Aggregation, Document, Target
+from nghiquyet.resolutions.models import Aggregation, Document, Milestone, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +52,22 @@ def resolution(demo) -> Document:
 
 
 @pytest.fixture
-def targets(resolution) -> dict[str, Target]:
-    by_agg = {}
-    for t in resolution.targets.order_by("id"):
-        by_agg.setdefault(t.aggregation, t)
-    return by_agg
+def targets(demo, resolution) -> dict[str, Target]:
+    """Three test targets of the province's resolution, one per aggregation with parts (the demo's own targets
+    already carry seeded values)."""
+    specs = {
+        Aggregation.SUM: {"measure": "tỷ đồng"},
+        Aggregation.RATIO: {"measure": "%", "numerator_name": "Số hộ đạt", "denominator_name": "Tổng số hộ"},
+        Aggregation.WEIGHTED_MEAN: {"measure": "triệu đồng/người", "weight_name": "Dân số"},
+    }
+    made = {}
+    for i, (aggregation, fields) in enumerate(specs.items()):
+        target = Target.objects.create(document=resolution, unit=demo.province, number=f"KT{i}",
+                                       name=f"Chỉ tiêu kiểm thử {i}", domain="economy", aggregation=aggregation,
+                                       target_value=Decimal(100), **fields)
+        Milestone.objects.create(target=target, year=2026, value=Decimal(80))
+        made[aggregation] = target
+    return made
 
 
 @pytest.fixture
