@@ -367,7 +367,14 @@ def _insert_cells(landing, parents, target_ids, period_ids) -> int:
     columns = "target_id, unit_id, period_id, total, total2, contributors"
     key = "target_id, anchor_id, cell_id, period_id"
     written = 0
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+
+        def analyze(table: str) -> None:
+            """PostgreSQL plans a temporary table as nearly empty until it is analyzed (then: hash joins)."""
+            if postgres:
+                cursor.execute(f"ANALYZE {table}")
+
         for table in (_MAP, _UP, _OWN, _ACC):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {_MAP} (anchor_id integer NOT NULL, unit_id integer NOT NULL,"
@@ -380,6 +387,7 @@ def _insert_cells(landing, parents, target_ids, period_ids) -> int:
                                    rows[start:start + BATCH])
             column = "unit_id" if table == _MAP else "cell_id"
             cursor.execute(f"CREATE INDEX {table}_idx ON {table} (anchor_id, {column})")
+            analyze(table)
         # Each value once, summed at the cell it lands in.
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_OWN} AS "  # noqa: S608
@@ -391,6 +399,7 @@ def _insert_cells(landing, parents, target_ids, period_ids) -> int:
             f"GROUP BY v.target_id, m.anchor_id, m.cell_id, v.period_id, m.depth",
             params,
         )
+        analyze(_OWN)
         cursor.execute(f"SELECT MAX(depth) FROM {_OWN}")  # noqa: S608
         deepest = cursor.fetchone()[0]
         cursor.execute(f"CREATE TEMPORARY TABLE {_ACC} AS SELECT {key}, depth, total, total2, n FROM {_OWN} "  # noqa: S608
@@ -406,6 +415,7 @@ def _insert_cells(landing, parents, target_ids, period_ids) -> int:
                 f"WHERE a.depth = %s) level GROUP BY {key}",
                 [depth, depth, depth + 1],
             )
+            analyze(_ACC)
         cursor.execute(
             f"INSERT INTO {cell_table} ({columns}) "  # noqa: S608
             f"SELECT target_id, cell_id, period_id, total, total2, n FROM {_ACC} ORDER BY target_id, cell_id, period_id"
