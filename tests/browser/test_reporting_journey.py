@@ -85,7 +85,7 @@ def test_commune_submits_province_sees_it_at_once_accepts_and_it_is_on_time(live
 
     # ... finds it waiting for a decision and accepts it.
     page.get_by_role("navigation").get_by_role("link", name="Báo cáo số liệu").click()
-    waiting = page.locator("#cho-duyet tr", has_text=demo.commune.name)
+    waiting = page.locator("#cho-duyet tr", has_text=demo.commune.name).filter(has_text=SCHEDULE)
     waiting.get_by_role("link", name="Xem và duyệt").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(demo.commune.name)
     expect(page.locator(f"#chi-tieu-{budget.pk}")).to_contain_text("104,33")
