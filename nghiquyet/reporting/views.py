@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -185,6 +185,9 @@ def entry(request, unit_id: int, schedule_id: int, period: str):
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("Bạn không có quyền nhập số liệu cho đơn vị này."))
+        except IntegrityError:  # the service does not check this yet: a figure is kept once per target and period
+            form.add_error(None, _("Một chỉ tiêu của biểu mẫu đã có số liệu của đơn vị cho kỳ này trong một lịch báo "
+                                   "cáo khác; mỗi chỉ tiêu chỉ báo cáo một lần mỗi kỳ. Không có gì được lưu."))
         else:
             if submit:
                 messages.success(request, _("Đã gửi báo cáo %(period)s lên cấp trên.") % {"period": period_obj})

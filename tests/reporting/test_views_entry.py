@@ -541,3 +541,17 @@ def test_schedule_pages_need_the_permission(client, world):
     assert client.get(reverse("schedule_edit", args=[world.schedule.pk])).status_code == 403  # read only above
     client.force_login(world.demo.xa2)
     assert client.get(reverse("schedule_create", args=[world.demo.commune.pk])).status_code == 404
+
+
+def test_a_target_already_reported_in_another_schedule_is_refused_with_a_message(client, world):
+    _submitted(world)
+    other = schedule_create(
+        actor=world.demo.tinh, unit=world.demo.province, document=world.schedule.document, name="Lịch trùng chỉ tiêu",
+        targets=[world.sum], period_kind=PeriodKind.QUARTER, reporting_kinds=[UnitKind.COMMUNE],
+        starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31))
+    client.force_login(world.demo.xa)
+    s = world.sum.pk
+    response = client.post(world.url(schedule=other), {f"t{s}_value": "7", "action": "save", "version": ""})
+    assert response.status_code == 200
+    assert "mỗi chỉ tiêu chỉ báo cáo một lần mỗi kỳ" in _html(response) and 'value="7"' in _html(response)
+    assert not Submission.objects.filter(schedule=other).exists()
