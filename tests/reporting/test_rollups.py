@@ -535,3 +535,16 @@ def test_full_rebuild_rewrites_every_cell_and_keeps_the_indexes(world):
     assert rollups_rebuild() >= 3
     assert indexes() == before
     assert_cells(t)
+
+
+def test_a_former_communes_values_follow_its_successor_when_that_moves(world):
+    t = world.target(Aggregation.SUM)
+    district = make_unit(world.P, UnitKind.DISTRICT)
+    world.put(t, world.C1, value=5)
+    unit_merge(actor=None, sources=[Unit.objects.get(pk=world.C1.pk)], target=world.C2, effective_date=MERGED,
+               decision_ref=DECISION)
+    unit_move(actor=None, unit=Unit.objects.get(pk=world.C2.pk), new_parent=district,
+              effective_date=dt.date(2025, 8, 1), decision_ref=DECISION)
+    assert rollup_chain(target=t, unit_id=world.C1.pk) == [world.P.pk, district.pk, world.C2.pk]
+    assert world.get(t, district).actual == D(5)
+    assert_cells(t)
