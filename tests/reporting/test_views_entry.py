@@ -138,6 +138,18 @@ def test_home_goes_to_the_users_unit(client, world):
     assert response.url == reverse("unit_reports", args=[world.demo.commune.pk])
 
 
+def test_home_lists_the_units_of_someone_with_roles_in_several(client, world):
+    from nghiquyet.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=world.demo.chibo, unit=world.demo.commune2, role="viewer")
+    client.force_login(world.demo.chibo)
+    response = client.get(reverse("reporting_home"))
+    assert response.status_code == 200
+    html = _html(response)
+    for unit in (world.demo.branch, world.demo.commune2):
+        assert reverse("unit_reports", args=[unit.pk]) in html and unit.name in html
+
+
 def test_unit_reports_lists_the_periods_to_report_with_links(client, world):
     client.force_login(world.demo.xa)
     response = client.get(reverse("unit_reports", args=[world.demo.commune.pk]))
