@@ -209,9 +209,14 @@ class RollupCell(models.Model):
     ratio → (Σ numerator, Σ denominator); count meeting → (number meeting the threshold, –);
     none → (own value, –). ``contributors`` is the number of values inside."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="rollups")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="rollups")
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rollups")
+    # A derived cache rebuilt from values: no database foreign-key checks (they cost most of a full rebuild
+    # on PostgreSQL) and no single-column indexes (the unique constraint and the (unit, period) index cover
+    # the look-ups). Django still cascades deletes.
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="rollups", db_constraint=False,
+                               db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="rollups", db_constraint=False,
+                             db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rollups", db_constraint=False)
     total = models.DecimalField(default=0, **SUMS)
     total2 = models.DecimalField(default=0, **SUMS)
     contributors = models.IntegerField(default=0)
