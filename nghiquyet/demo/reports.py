@@ -36,7 +36,7 @@ closed, so the services refuse them today), then ``rollups.rollups_rebuild()`` f
 ``quality.flag_explain`` (as demo-xa) for the one explanation:
 
 * a jump: Đông Sơn's traffic accidents in Q3/2026 against the same quarter of 2025 (sums are compared with the
-  same period last year: a road under construction), explained, waiting for approval;
+  same period last year: a road under construction), explained by demo-xa, then accepted;
 * a copied value: five communes gave the province's 2026 income milestone (88) as their own in Q4/2025;
 * an impossible rate: Hà Lĩnh's health-insurance card holders above its population in Q3/2026, returned.
 
@@ -101,7 +101,8 @@ MISSING = {("Đông Phú", 2025, 1), ("Trường Thi", 2025, 4), ("Bình Minh", 
            ("Trung Thành", 2026, 3)}
 LATE = {("Đông Minh", 2024, 4), ("Kim Tân", 2025, 3), ("Ngọc Sơn", 2026, 1), ("Yên Thọ", 2026, 2),
         ("Quảng Phú", 2026, 3)}
-WAITING = {"Đông Sơn", "An Lạc", "Quảng Phú", "Nam Giang", "Cẩm Tú", "Tân Lập", "Phú Sơn"}   # Q3/2026
+# Q3/2026 submitted, waiting for approval (Đông Sơn only until its flag is explained, then accepted)
+WAITING = {"Đông Sơn", "An Lạc", "Quảng Phú", "Nam Giang", "Cẩm Tú", "Tân Lập", "Phú Sơn"}
 RETURNED = ("Hà Lĩnh", 2026, 3)
 JUMP = ("Đông Sơn", 2026, 3, "17")
 COPIED_PERIOD, COPIED_TARGET, COPIED_UNITS = (2025, 4), "2", 5
@@ -750,6 +751,16 @@ class _Builder:
                                           kind="jump").first()
         if flag is not None and self.users.get("demo-xa") is not None:
             flag_explain(actor=self.users["demo-xa"], flag=flag, explanation=JUMP_EXPLANATION)
+        # then the province read the explanation and accepted the report (so that demo-tinh's list of reports
+        # waiting for approval holds at most one of Đông Sơn's: the one demo-xa sends for Q4/2026)
+        submission = created[(flag.value.unit_id, QUARTERS.index((year, quarter)))] if flag else None
+        if submission is not None:
+            submission.status = SubmissionStatus.ACCEPTED
+            submission.version += 1
+            submission.decided_at = submission.submitted_at + dt.timedelta(days=3, hours=2)
+            submission.decided_by = self.users.get("demo-tinh")
+            submission.save(update_fields=["status", "version", "decided_at", "decided_by", "updated_at"])
+            submission.values.update(counted=rules.is_counted(SubmissionStatus.ACCEPTED))
 
     # ---------------------------------------------------------------- Đông Sơn's branches
     def _branch_schedule(self) -> None:
