@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from nghiquyet.accounts.roles import Perm
-from nghiquyet.accounts.scope import covers, scope_filter, unit_get_visible
+from nghiquyet.accounts.scope import scope_filter, unit_get_visible
 from nghiquyet.api.pagination import Page
 from nghiquyet.api.plans import _body_ref, _body_refs, _Errors, _no_nulls, _number
 from nghiquyet.api.plans_schemas import DateIn
@@ -48,7 +47,7 @@ from nghiquyet.reporting import rules
 from nghiquyet.reporting import selectors as reporting_selectors
 from nghiquyet.reporting import services as reporting_services
 from nghiquyet.reporting.evaluation import evaluate
-from nghiquyet.reporting.models import Period, QualityFlag, Submission, Value
+from nghiquyet.reporting.models import Period, Submission, Value
 from nghiquyet.reporting.quality import flag_explain
 from nghiquyet.reporting.rollups import rollup_as_of
 from nghiquyet.reporting.services import Entry, SubmissionConflict
@@ -97,8 +96,7 @@ def _submission_out(user, pk) -> Submission:
     rows = reporting_selectors.entry_rows(schedule=submission.schedule, unit=submission.unit,
                                           period=submission.period, submission=submission)
     submission.api_entries = [_entry(row) for row in rows]
-    parent = submission.unit.parent
-    submission.api_can_decide = parent is not None and covers(user, Perm.REPORT_APPROVE, parent)
+    submission.api_can_decide = rules.may_decide(user, submission.unit)
     return submission
 
 
@@ -379,8 +377,7 @@ def submission_reopen(request, submission_id: Id, payload: DecisionIn):
             description="Cần quyền nhập số liệu của đơn vị; báo cáo đã duyệt thì không giải trình thêm (422).")
 def flag_explain_view(request, flag_id: Id, payload: ExplanationIn):
     user = request.auth
-    flags = scope_filter(QualityFlag.objects.all(), user, unit_field="value__unit")
-    flag = get_or_404(flags, flag_id, _("Không tìm thấy cảnh báo."))
+    flag = reporting_selectors.flag_get(user, flag_id)
     return flag_explain(actor=user, flag=flag, explanation=payload.explanation)
 
 

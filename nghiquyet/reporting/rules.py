@@ -52,6 +52,15 @@ def on_time_until(schedule: Schedule, unit_kind: str, period: Period) -> dt.date
     return due_on(schedule, unit_kind, period) + dt.timedelta(days=schedule.grace_days)
 
 
+def may_decide(user, unit: Unit) -> bool:
+    """Is ``user`` a superior of the reporting ``unit`` (approve permission reaching its parent)?"""
+    from nghiquyet.accounts.roles import Perm
+    from nghiquyet.accounts.scope import covers
+
+    parent = unit.parent if unit.parent_id else None
+    return parent is not None and covers(user, Perm.REPORT_APPROVE, parent)
+
+
 def locks_on(schedule: Schedule, period: Period) -> dt.date:
     """From this day the period's figures are locked: no more entry or submission."""
     return period.end + dt.timedelta(days=schedule.lock_days)

@@ -159,6 +159,12 @@ def entry_rows(*, schedule: Schedule, unit: Unit, period: Period, submission: Su
     ]
 
 
+def flag_get(user, pk) -> QualityFlag:
+    flags = scope_filter(QualityFlag.objects.select_related("value__submission__period", "value__unit"), user,
+                         unit_field="value__unit")
+    return get_or_404(flags, pk, _("Không tìm thấy cảnh báo."))
+
+
 def evidence_get(user, pk) -> ValueEvidence:
     return get_or_404(scope_filter(ValueEvidence.objects.select_related("value", "value__submission"), user,
                                    unit_field="value__unit"), pk, _("Không tìm thấy tệp minh chứng."))

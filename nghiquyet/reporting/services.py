@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.roles import Perm
-from nghiquyet.accounts.scope import can, covers
+from nghiquyet.accounts.scope import can
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
 from nghiquyet.core.files import display_name, upload_problem
@@ -311,6 +311,21 @@ def submission_save(*, actor, submission: Submission, version: int | None, entri
         if entry.files and entry.is_empty():
             errors[f"t{target_id}_files"] = _("Nhập giá trị trước khi đính kèm minh chứng.")
         cleaned[target_id] = entry
+    # one figure per (target, unit, period): another schedule may already carry it
+    elsewhere = (Value.objects.filter(unit=unit, period=period, target_id__in=[
+        pk for pk, e in cleaned.items() if not e.is_empty() and pk not in existing]).exclude(submission=submission)
+        .select_related("submission__schedule"))
+    for other in elsewhere:
+        errors[f"t{other.target_id}_value"] = _("Chỉ tiêu này đã được báo cáo cho kỳ này trong “%(schedule)s”.") % {
+            "schedule": other.submission.schedule.name}
+    if submit:  # refuse before writing anything (evidence files included)
+        after = {pk for pk in existing if not (pk in cleaned and cleaned[pk].is_empty())}
+        after |= {pk for pk, e in cleaned.items() if not e.is_empty()}
+        missing = [pk for pk in targets if pk not in after]
+        if missing:
+            errors.update({f"t{pk}_value": _("Chưa nhập số liệu cho chỉ tiêu này; nhập số liệu trước khi gửi.")
+                           for pk in missing if f"t{pk}_value" not in errors})
+            errors.setdefault("__all__", _("Còn %(n)s chỉ tiêu chưa có số liệu.") % {"n": len(missing)})
     if errors:
         raise ValidationError(errors)
     _bump(submission, version)
@@ -359,11 +374,8 @@ def submission_save(*, actor, submission: Submission, version: int | None, entri
 def _submit(actor, submission: Submission, targets: dict[int, Target], values: dict[int, Value]) -> None:
     from nghiquyet.reporting.quality import quality_check_submission
 
-    missing = [t for pk, t in targets.items() if pk not in values]
-    if missing:
-        raise ValidationError({
-            f"t{t.pk}_value": _("Chưa nhập số liệu cho chỉ tiêu này; nhập số liệu trước khi gửi.") for t in missing
-        } | {"__all__": _("Còn %(n)s chỉ tiêu chưa có số liệu.") % {"n": len(missing)}})
+    if any(pk not in values for pk in targets):  # checked before any write; kept as a guard
+        raise ValidationError({"__all__": _("Còn chỉ tiêu chưa có số liệu.")})
     now = timezone.now()
     before = submission.status
     submission.status = SubmissionStatus.SUBMITTED
@@ -381,8 +393,7 @@ def _submit(actor, submission: Submission, targets: dict[int, Target], values: d
 
 
 def _ensure_superior(actor, submission: Submission) -> None:
-    parent = submission.unit.parent
-    if parent is None or not covers(actor, Perm.REPORT_APPROVE, parent):
+    if not rules.may_decide(actor, submission.unit):
         raise PermissionDenied(_("Chỉ cấp trên của “%(unit)s” mới được duyệt, trả lại hoặc mở lại báo cáo này.")
                                % {"unit": submission.unit.name})
 

@@ -19,16 +19,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.roles import Perm
-from nghiquyet.accounts.scope import can, covers, roles_of, scope_filter, unit_get_visible
+from nghiquyet.accounts.scope import can, roles_of, unit_get_visible
 from nghiquyet.audit.selectors import audit_events_visible
 from nghiquyet.core.files import stored_file_response
 from nghiquyet.core.forms import apply_service_errors
-from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.pagination import paginate
 from nghiquyet.org.models import UnitKind
 from nghiquyet.reporting import rules, selectors
 from nghiquyet.reporting.forms import DecisionForm, EntryForm, ExplainForm, ScheduleForm
-from nghiquyet.reporting.models import QualityFlag, Submission, SubmissionStatus
+from nghiquyet.reporting.models import Submission, SubmissionStatus
 from nghiquyet.reporting.quality import flag_explain
 from nghiquyet.reporting.services import (
     SubmissionConflict,
@@ -65,12 +64,6 @@ def _posted_version(request) -> int:
     version a new submission starts with), so a second person's first save still detects the first's."""
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() and len(raw) < 10 else 1
-
-
-def _may_decide(user, unit) -> bool:
-    """Is the user the reporting unit's superior (the service decides again when they act)?"""
-    parent = unit.parent if unit.parent_id else None
-    return parent is not None and covers(user, Perm.REPORT_APPROVE, parent)
 
 
 # ---------------------------------------------------------------- home and a unit's reports
@@ -142,7 +135,7 @@ def _entry_page(request, *, unit, schedule, period, submission, lock, rows, form
         "form": form, "blocks": blocks, "conflict": conflict, "version": version,
         "editable": lock is None, "show_inputs": lock is None or form.is_bound, "may_explain": may_explain,
         "due": rules.due_on(schedule, unit.kind, period), "locks": rules.locks_on(schedule, period),
-        "may_decide": submission is not None and _may_decide(user, unit),
+        "may_decide": submission is not None and rules.may_decide(user, unit),
     }, status=status)
 
 
@@ -185,7 +178,7 @@ def entry(request, unit_id: int, schedule_id: int, period: str):
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("Bạn không có quyền nhập số liệu cho đơn vị này."))
-        except IntegrityError:  # the service does not check this yet: a figure is kept once per target and period
+        except IntegrityError:  # two saves racing past the service's check: the unique constraint decides
             form.add_error(None, _("Một chỉ tiêu của biểu mẫu đã có số liệu của đơn vị cho kỳ này trong một lịch báo "
                                    "cáo khác; mỗi chỉ tiêu chỉ báo cáo một lần mỗi kỳ. Không có gì được lưu."))
         else:
@@ -199,18 +192,12 @@ def entry(request, unit_id: int, schedule_id: int, period: str):
     return _entry_page(request, form=form, conflict=conflict, **page)
 
 
-def _flag_get(user, pk) -> QualityFlag:
-    flags = scope_filter(QualityFlag.objects.select_related("value__submission__period", "value__unit"), user,
-                         unit_field="value__unit")
-    return get_or_404(flags, pk, _("Không tìm thấy cảnh báo."))
-
-
 @login_required
 @require_POST
 def flag_explain_view(request, pk: int):
     """The submitter explains a data-quality flag; bad input re-shows the form page with the message."""
     user = request.user
-    flag = _flag_get(user, pk)
+    flag = selectors.flag_get(user, pk)
     submission = flag.value.submission
     form = ExplainForm(request.POST, auto_id=f"id_flag{flag.pk}_%s")
     if form.is_valid():
@@ -275,7 +262,7 @@ def _detail_page(request, submission: Submission, *, decision_form=None, decisio
     user = request.user
     rows = selectors.entry_rows(schedule=submission.schedule, unit=submission.unit, period=submission.period,
                                 submission=submission)
-    may_decide = _may_decide(user, submission.unit)
+    may_decide = rules.may_decide(user, submission.unit)
     return render(request, "reporting/submission_detail.html", {
         "submission": submission, "unit": submission.unit, "schedule": submission.schedule,
         "period": submission.period, "rows": rows, "history": _history(user, submission),

@@ -565,5 +565,5 @@ def test_a_target_already_reported_in_another_schedule_is_refused_with_a_message
     s = world.sum.pk
     response = client.post(world.url(schedule=other), {f"t{s}_value": "7", "action": "save", "version": ""})
     assert response.status_code == 200
-    assert "mỗi chỉ tiêu chỉ báo cáo một lần mỗi kỳ" in _html(response) and 'value="7"' in _html(response)
+    assert "đã được báo cáo cho kỳ này trong" in _html(response) and 'value="7"' in _html(response)
     assert not Submission.objects.filter(schedule=other).exists()
