@@ -55,7 +55,7 @@ from nghiquyet.api.plans_schemas import (
     TermIn,
     TermOut,
 )
-from nghiquyet.api.schemas import ErrorOut, Id, ValidationErrorOut
+from nghiquyet.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
 from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.numbers import NumberFormatError, parse_vn_decimal
 from nghiquyet.org.models import Unit
@@ -68,8 +68,6 @@ from nghiquyet.resolutions.models import Alignment, Document, Target
 
 router = Router(tags=["plans"])
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 # ------------------------------------------------------------------ input helpers

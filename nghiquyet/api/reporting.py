@@ -40,7 +40,7 @@ from nghiquyet.api.reporting_schemas import (
     ValueOut,
     ValuesIn,
 )
-from nghiquyet.api.schemas import ErrorOut, Id, ValidationErrorOut
+from nghiquyet.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
 from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.reporting import rules
@@ -56,8 +56,6 @@ from nghiquyet.resolutions.models import Target
 
 router = Router(tags=["reporting"])
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 SAVE_ERRORS = {**WRITE_ERRORS, 409: ConflictOut}
 
 

@@ -103,3 +103,8 @@ class AuditEventOut(Schema):
     @staticmethod
     def resolve_decision_ref(obj) -> str | None:
         return obj.reorganization.decision_ref if obj.reorganization_id else None
+
+
+#: The error responses every read and write endpoint may answer (for the OpenAPI ``response=`` maps).
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}

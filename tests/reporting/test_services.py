@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from nghiquyet.audit.models import AuditEvent
 from nghiquyet.org.models import UnitKind
@@ -34,16 +33,6 @@ from nghiquyet.resolutions.models import Aggregation, Document, Milestone, Targe
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 25)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """Run the services on a fixed day (deadlines and lock dates depend on it)."""
-    def freeze(day: dt.date = TODAY):
-        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-    freeze()
-    return freeze
 
 
 @pytest.fixture

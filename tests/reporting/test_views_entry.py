@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from nghiquyet.audit.models import AuditEvent
 from nghiquyet.org.models import UnitKind
@@ -37,15 +36,6 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 10, 5)       # Q3/2026 ended 30/9: due 10/10, locks 14/11
 Q3 = "quarter-2026-3"
 PDF = b"%PDF-1.4\n% bien ban\n"
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    def freeze(day: dt.date = TODAY):
-        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-    freeze()
-    return freeze
 
 
 @pytest.fixture
