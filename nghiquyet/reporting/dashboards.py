@@ -36,9 +36,9 @@ from nghiquyet.reporting import evaluation, rules, selectors
 from nghiquyet.reporting.evaluation import TargetStatus
 from nghiquyet.reporting.models import Period, QualityFlag, RollupCell, Schedule, SubmissionStatus, Value
 from nghiquyet.reporting.periods import period_keys
-from nghiquyet.reporting.rollups import RATES, contribution_of, rollup_actual, rollup_as_of, rollup_cells
+from nghiquyet.reporting.rollups import contribution_of, rollup_actual, rollup_as_of, rollup_cells
 from nghiquyet.reporting.templatetags.reporting_charts import rounded
-from nghiquyet.resolutions.models import Aggregation, Direction, Milestone, Target
+from nghiquyet.resolutions.models import Aggregation, Direction, Target
 from nghiquyet.resolutions.selectors import target_get
 
 SPARK_DEFAULT_YEARS = 2  # periods shown in a sparkline when a target's resolution has no term
@@ -230,22 +230,11 @@ def _rank(target: Target, rows: list[RankRow]) -> list[RankRow]:
     return with_figure + without
 
 
-def _milestones_of(target: Target, unit_ids: list[int], year: int) -> dict[int, Decimal | None]:
-    """The year's milestone of ``target`` at each unit, by the rule of ``evaluation.plans_for`` (the unit's own
-    copy of the target; else the target's own milestone for a rate; else none), for many units in two queries."""
-    copies = dict(Target.objects.filter(copied_from=target, unit_id__in=unit_ids).order_by("-id")
-                  .values_list("unit_id", "id"))  # the oldest copy wins
-    values = dict(Milestone.objects.filter(target_id__in=[target.pk, *copies.values()], year=year)
-                  .values_list("target_id", "value"))
-    own = values.get(target.pk) if target.aggregation in RATES else None
-    return {uid: values.get(copies[uid]) if uid in copies else own for uid in unit_ids}
-
-
 def _with_status(target: Target, period: Period, rows: list[RankRow]) -> list[RankRow]:
     ids = [r.unit_id for r in rows]
-    milestones = _milestones_of(target, ids, period.year) if ids else {}
+    plans = evaluation.plans_at(target, ids)
     for row in rows:
-        row.milestone = milestones.get(row.unit_id)
+        row.milestone = plans[row.unit_id].milestones.get(period.year) if row.unit_id in plans else None
         row.status = evaluation.status_of(aggregation=target.aggregation, direction=target.direction,
                                           actual=row.actual, milestone=row.milestone, period=period) or ""
     return rows

@@ -171,17 +171,20 @@ def status_of(*, aggregation: str, direction: str, actual: Decimal | None, miles
 
 # --------------------------------------------------------------------------- plans (two queries for many)
 
-def plans_for(targets: list[Target], unit: Unit) -> dict[int, Plan]:
-    """{target id: plan at ``unit``}: the unit's copies (one query) and all the milestones (one query)."""
-    if not targets:
+def _plans(targets: list[Target], unit_ids: list[int]) -> dict[tuple[int, int], Plan]:
+    """{(target id, unit id): plan} — THE rule for "the plan of a target at a unit": the unit's own copy of the
+    target (the oldest) when it has one; else the target's own plan at the target's own unit, and at any level
+    for rates (ratios and weighted means compare anywhere); else none (a sum of one commune is not comparable
+    with the province's). Two queries whatever the numbers of targets and units."""
+    if not targets or not unit_ids:
         return {}
     ids = [t.pk for t in targets]
-    copies: dict[int, tuple[int, Decimal | None, Decimal | None]] = {}
-    for pk, original, term_target, baseline in (
-        Target.objects.filter(copied_from_id__in=ids, unit_id=unit.pk).order_by("-id")
-        .values_list("id", "copied_from_id", "target_value", "baseline_value")
+    copies: dict[tuple[int, int], tuple[int, Decimal | None, Decimal | None]] = {}
+    for pk, original, unit_id, term_target, baseline in (
+        Target.objects.filter(copied_from_id__in=ids, unit_id__in=unit_ids).order_by("-id")
+        .values_list("id", "copied_from_id", "unit_id", "target_value", "baseline_value")
     ):
-        copies[original] = (pk, term_target, baseline)  # the oldest copy wins (ordered newest first)
+        copies[(original, unit_id)] = (pk, term_target, baseline)  # the oldest copy wins (newest first)
     milestones: dict[int, dict[int, Decimal]] = {}
     for target_id, year, value in Milestone.objects.filter(
         target_id__in=ids + [c[0] for c in copies.values()]
@@ -189,14 +192,26 @@ def plans_for(targets: list[Target], unit: Unit) -> dict[int, Plan]:
         milestones.setdefault(target_id, {})[year] = value
     plans = {}
     for target in targets:
-        if target.pk in copies:
-            copy_id, term_target, baseline = copies[target.pk]
-            plans[target.pk] = Plan(milestones.get(copy_id, {}), term_target, baseline, copy_id)
-        elif target.unit_id == unit.pk or target.aggregation in RATES:
-            plans[target.pk] = Plan(milestones.get(target.pk, {}), target.target_value, target.baseline_value)
-        else:
-            plans[target.pk] = NO_PLAN
+        for unit_id in unit_ids:
+            copy = copies.get((target.pk, unit_id))
+            if copy is not None:
+                plans[(target.pk, unit_id)] = Plan(milestones.get(copy[0], {}), copy[1], copy[2], copy[0])
+            elif target.unit_id == unit_id or target.aggregation in RATES:
+                plans[(target.pk, unit_id)] = Plan(milestones.get(target.pk, {}), target.target_value,
+                                                   target.baseline_value)
+            else:
+                plans[(target.pk, unit_id)] = NO_PLAN
     return plans
+
+
+def plans_for(targets: list[Target], unit: Unit) -> dict[int, Plan]:
+    """{target id: plan at ``unit``} (see ``_plans``)."""
+    return {target_id: plan for (target_id, _unit), plan in _plans(list(targets), [unit.pk]).items()}
+
+
+def plans_at(target: Target, unit_ids: list[int]) -> dict[int, Plan]:
+    """{unit id: plan of ``target`` at that unit} for many units (see ``_plans``)."""
+    return {unit_id: plan for (_target, unit_id), plan in _plans([target], list(unit_ids)).items()}
 
 
 # --------------------------------------------------------------------------- selectors

@@ -33,7 +33,7 @@ from nghiquyet.reporting.models import (
     ValueEvidence,
 )
 from nghiquyet.reporting.periods import NUMBERS, period_get, period_keys, previous_key
-from nghiquyet.resolutions.models import Milestone, Target
+from nghiquyet.resolutions.models import Target
 
 # ---------------------------------------------------------------- schedules
 
@@ -129,16 +129,6 @@ class EntryRow:
     evidence: list[ValueEvidence] = field(default_factory=list)
 
 
-def _milestones(targets: list[Target], unit: Unit, year: int) -> dict[int, Decimal]:
-    """The plan for (target, unit) in ``year``: the unit's own copy of the target when it has one, else the
-    target's own milestone."""
-    ids = [t.pk for t in targets]
-    copies = dict(Target.objects.filter(copied_from_id__in=ids, unit=unit).values_list("copied_from_id", "pk"))
-    wanted = set(ids) | set(copies.values())
-    values = dict(Milestone.objects.filter(target_id__in=wanted, year=year).values_list("target_id", "value"))
-    return {t.pk: values.get(copies.get(t.pk, t.pk), values.get(t.pk)) for t in targets}
-
-
 def entry_rows(*, schedule: Schedule, unit: Unit, period: Period, submission: Submission | None) -> list[EntryRow]:
     """One row per target of the schedule: the current value, last period's value, the milestone, flags and
     evidence (seven queries whatever the number of targets)."""
@@ -150,7 +140,9 @@ def entry_rows(*, schedule: Schedule, unit: Unit, period: Period, submission: Su
     year, number = previous_key(period.kind, period.year, period.number)
     previous = {v.target_id: v for v in Value.objects.filter(
         unit=unit, target__in=targets, period__kind=period.kind, period__year=year, period__number=number)}
-    milestones = _milestones(targets, unit, period.year)
+    from nghiquyet.reporting.evaluation import plans_for
+
+    milestones = {pk: plan.milestones.get(period.year) for pk, plan in plans_for(targets, unit).items()}
     return [
         EntryRow(target=t, value=values.get(t.pk), previous=previous.get(t.pk), milestone=milestones.get(t.pk),
                  flags=list(values[t.pk].flags.all()) if t.pk in values else [],
