@@ -47,21 +47,6 @@ SPARK_DEFAULT_YEARS = 2  # periods shown in a sparkline when a target's resoluti
 # ---------------------------------------------------------------- period chooser
 
 
-def _schedules_for(user, unit: Unit, *, target: Target | None = None) -> list[Schedule]:
-    """Active schedules (readable by ``user``) that expect reports from somewhere in ``unit``'s subtree: owned by
-    the unit, an ancestor or a unit below, with a reporting level present in the subtree (a branch does not see
-    the schedule its province set for the communes). One query, plus one per reporting level to look for."""
-    query = selectors.schedules_readable(user).filter(
-        Q(unit_id__in=path_ids(unit.path)) | Q(unit__path__under=unit.path), is_active=True)
-    if target is not None:
-        query = query.filter(targets=target)
-    schedules = list(query)
-    wanted = {kind for s in schedules for kind in (s.reporting_kinds or [])} - {unit.kind}
-    present = {unit.kind} | {kind for kind in sorted(wanted)
-                             if Unit.objects.filter(path__under=unit.path, kind=kind).exists()}
-    return [s for s in schedules if present & set(s.reporting_kinds or [])]
-
-
 def _choose_period(request, schedules: list[Schedule]) -> tuple[Period | None, list[Period]]:
     """The period asked by ``?ky=quarter-2025-3`` when it is one of the schedules' periods, else the default
     (with a message when something else was asked)."""
@@ -152,7 +137,7 @@ def _status_counts(rows: list[TargetRow]) -> list[tuple[str, str, int]]:
 def dashboard(request, unit_id: int):
     user = request.user
     unit = unit_get_visible(user, unit_id)
-    all_schedules = _schedules_for(user, unit)
+    all_schedules = selectors.schedules_for_subtree(user, unit)
     period, periods = _choose_period(request, all_schedules)
     context = {"unit": unit, "period": period, "periods": periods, "rows": [], "completeness": None,
                "flags_page": None}
@@ -295,7 +280,7 @@ def target_detail(request, unit_id: int, target_id: int):
     user = request.user
     unit = unit_get_visible(user, unit_id)
     target = target_get(user, target_id)
-    period, periods = _choose_period(request, _schedules_for(user, unit, target=target))
+    period, periods = _choose_period(request, selectors.schedules_for_subtree(user, unit, target=target))
     on = _date_param(request, "ngay")
     context = {"unit": unit, "target": target, "period": period, "periods": periods, "on": on}
     if period is not None:
@@ -379,7 +364,7 @@ def _row_link(user, row: selectors.CompletenessRow, key: str) -> str:
 def completeness_view(request, unit_id: int):
     user = request.user
     unit = unit_get_visible(user, unit_id)
-    period, periods = _choose_period(request, _schedules_for(user, unit))
+    period, periods = _choose_period(request, selectors.schedules_for_subtree(user, unit))
     state = request.GET.get("tinh-trang", "")
     if state and state not in STATE_FILTERS:
         messages.warning(request, _("Tình trạng được chọn không hợp lệ; đang hiển thị tất cả."))

@@ -53,6 +53,21 @@ def schedules_expecting(unit: Unit) -> list[Schedule]:
     return [s for s in candidates if unit.kind in (s.reporting_kinds or [])]
 
 
+def schedules_for_subtree(user, unit: Unit, *, target: Target | None = None) -> list[Schedule]:
+    """Active schedules (readable by ``user``) that expect reports from somewhere in ``unit``'s subtree: owned by
+    the unit, an ancestor or a unit below, with a reporting level present in the subtree (a branch does not see
+    the schedule its province set for the communes). One query, plus one per reporting level to look for."""
+    query = schedules_readable(user).filter(
+        Q(unit_id__in=path_ids(unit.path)) | Q(unit__path__under=unit.path), is_active=True)
+    if target is not None:
+        query = query.filter(targets=target)
+    schedules = list(query)
+    wanted = {kind for s in schedules for kind in (s.reporting_kinds or [])} - {unit.kind}
+    present = {unit.kind} | {kind for kind in sorted(wanted)
+                             if Unit.objects.filter(path__under=unit.path, kind=kind).exists()}
+    return [s for s in schedules if present & set(s.reporting_kinds or [])]
+
+
 def schedules_touching(unit: Unit, period: Period) -> list[Schedule]:
     """Schedules covering ``period`` that expect reports from somewhere in ``unit``'s subtree."""
     query = Schedule.objects.filter(
