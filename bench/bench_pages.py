@@ -39,6 +39,7 @@ def main() -> None:
     from nghiquyet.accounts.models import RoleAssignment
     from nghiquyet.demo.seed import seed_demo
     from nghiquyet.programs.models import ActionProgram
+    from nghiquyet.reporting.models import Schedule
     from nghiquyet.resolutions.models import Document
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -53,6 +54,8 @@ def main() -> None:
     province_resolution = Document.objects.get(unit=unit["demo-tinh"], is_congress_resolution=True)
     commune_program = ActionProgram.objects.filter(unit=unit["demo-xa"]).order_by("pk").first()
     province_program = ActionProgram.objects.filter(unit=unit["demo-tinh"]).order_by("pk").first()
+    schedule = Schedule.objects.filter(unit=unit["demo-tinh"]).order_by("pk").first()
+    sum_target = schedule.targets.filter(aggregation="sum").order_by("pk").first()
     pages = [
         ("demo-tinh", "home", "/"),
         ("demo-tinh", "tree search 'dong son'", "/don-vi/?q=dong+son"),
@@ -70,6 +73,17 @@ def main() -> None:
         ("demo-tinh", "API targets", "/api/v1/targets?page_size=100"),
         ("demo-tinh", "API tasks", "/api/v1/tasks?page_size=100"),
         ("demo-tinh", "API coverage", f"/api/v1/units/{unit['demo-tinh'].pk}/coverage"),
+        ("demo-tinh", "reports: to-do and waiting", f"/bao-cao/don-vi/{unit['demo-tinh'].pk}/"),
+        ("demo-tinh", "dashboard, province Q3/2026",
+         f"/bao-cao/bang-dieu-khien/{unit['demo-tinh'].pk}/?ky=quarter-2026-3"),
+        ("demo-tinh", "target page + ranking", f"/bao-cao/bang-dieu-khien/{unit['demo-tinh'].pk}/chi-tieu/"
+                                               f"{sum_target.pk}/?ky=quarter-2026-3"),
+        ("demo-tinh", "completeness, province", f"/bao-cao/tien-do-nop/{unit['demo-tinh'].pk}/?ky=quarter-2026-3"),
+        ("demo-xa", "dashboard, commune Q3/2026", f"/bao-cao/bang-dieu-khien/{unit['demo-xa'].pk}/?ky=quarter-2026-3"),
+        ("demo-xa", "entry form Q4/2026", f"/bao-cao/don-vi/{unit['demo-xa'].pk}/nhap/{schedule.pk}/quarter-2026-4/"),
+        ("demo-tinh", "API rollups", f"/api/v1/rollups?target={sum_target.pk}&unit={unit['demo-tinh'].pk}"
+                                     "&period=quarter-2026-3"),
+        ("demo-tinh", "API completeness", f"/api/v1/completeness?unit={unit['demo-tinh'].pk}&period=quarter-2026-3"),
     ]
     print(f"\n{'persona':<11} {'page':<38} {'status':>6} {'queries':>7} {'median ms':>10} {'max ms':>8}")
     clients = {}
