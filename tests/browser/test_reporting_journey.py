@@ -62,10 +62,11 @@ def test_commune_submits_province_sees_it_at_once_accepts_and_it_is_on_time(live
     row.get_by_role("link", name="Nhập số liệu").click()
     expect(page).to_have_url(re.compile(rf"/bao-cao/don-vi/{demo.commune.pk}/nhap/{schedule.pk}/{Q3}/$"))
     block = page.locator(f"#chi-tieu-{budget.pk}")
-    expect(block).to_contain_text("110")                       # the year's milestone beside the field
+    ratio = page.locator(f"#chi-tieu-{trained.pk}")
+    expect(ratio).to_contain_text("72")                        # a rate's milestone holds at any level
+    expect(block).not_to_contain_text("110")                   # the province's sum is no plan for one commune
     block.get_by_label("Giá trị (tỷ đồng)").fill("104,33")
     block.get_by_label("Ghi chú").fill("Theo số liệu của Chi cục Thuế")
-    ratio = page.locator(f"#chi-tieu-{trained.pk}")
     ratio.get_by_label("Lao động đã qua đào tạo").fill("1.245")
     ratio.get_by_label("Lực lượng lao động").fill("1.500")
     page.get_by_role("button", name="Gửi báo cáo").click()
