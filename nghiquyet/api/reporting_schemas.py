@@ -216,6 +216,10 @@ class FlagOut(Schema):
     def resolve_kind_label(obj) -> str:
         return str(obj.get_kind_display())
 
+    @staticmethod
+    def resolve_message(obj) -> str:
+        return obj.text
+
 
 class EvidenceOut(Schema):
     id: int

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nghiquyet.core.files import random_stored_name
@@ -199,6 +200,18 @@ class QualityFlag(models.Model):
         verbose_name = _("cảnh báo chất lượng số liệu")
 
     def __str__(self) -> str:
+        return self.message
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's language (``message`` is the text at the time of the check)."""
+        spec = (self.detail or {}).get("text")
+        if isinstance(spec, dict) and isinstance(spec.get("template"), str):
+            try:
+                template = gettext(spec["template"])
+                return template % spec["args"] if spec.get("args") is not None else template
+            except (KeyError, TypeError, ValueError):
+                pass
         return self.message
 
 

@@ -46,7 +46,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, DecimalField, F, Q, Sum
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
@@ -57,6 +57,31 @@ from nghiquyet.core.text import fold
 from nghiquyet.reporting.models import SUMS, FlagKind, PeriodKind, QualityFlag, Submission, SubmissionStatus, Value
 from nghiquyet.reporting.periods import period_label, previous_key
 from nghiquyet.resolutions.models import Aggregation, Target
+
+
+class _Text(str):
+    """A message that keeps its source text and values (in ``QualityFlag.detail["text"]``), so a flag is shown in
+    the reader's language, not in the language of whoever submitted. Used as ``_`` in this module, so the
+    messages stay in the catalogue."""
+
+    template: str
+    args: dict[str, Any] | None
+
+    def __new__(cls, template: str, args: dict[str, Any] | None = None) -> _Text:
+        text = super().__new__(cls, gettext(template) % args if args is not None else gettext(template))
+        text.template, text.args = template, args
+        return text
+
+    def __mod__(self, args: dict[str, Any]) -> _Text:  # type: ignore[override]
+        return _Text(self.template, args)
+
+    def spec(self) -> dict[str, Any]:
+        return {"template": self.template,
+                "args": {k: v if isinstance(v, int | str) else str(v) for k, v in (self.args or {}).items()}}
+
+
+_ = _Text
+
 
 EXPLANATION_MAX = 2000
 MESSAGE_MAX = QualityFlag._meta.get_field("message").max_length
@@ -547,7 +572,9 @@ def _replace_flags(submission: Submission, values: list[Value],
         QualityFlag.objects.filter(pk__in=stale).delete()
     changed, created, current = [], [], []
     for key, (value, raised) in wanted.items():
-        message = raised.message[:MESSAGE_MAX]
+        message = str(raised.message)[:MESSAGE_MAX]
+        if isinstance(raised.message, _Text):
+            raised = Raised(raised.kind, raised.message, {**raised.detail, "text": raised.message.spec()})
         flag = existing.get(key)
         if flag is None:
             flag = QualityFlag(value=value, kind=raised.kind, message=message, detail=raised.detail)

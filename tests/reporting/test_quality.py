@@ -85,6 +85,11 @@ class Env:
             self.report(unit, target, q(y, n), status=status, **fields)
 
 
+def plain(detail: dict) -> dict:
+    """A flag's numbers, without the message's source text kept for translation."""
+    return {k: v for k, v in detail.items() if k != "text"}
+
+
 def q(year: int, number: int):
     return period_get(PeriodKind.QUARTER, year, number)
 
@@ -122,7 +127,7 @@ def test_a_value_outside_the_learned_range_is_flagged_with_the_range_in_vietname
     flag = check(value)[FlagKind.OUT_OF_RANGE]
     assert flag.message == ("Giá trị 1.234,5 tỷ đồng nằm ngoài khoảng hợp lý 93,15 – 107,85 tỷ đồng (trung bình "
                             "100,5 tỷ đồng ± 3 độ lệch chuẩn của 8 kỳ trước).")
-    assert flag.detail == {"value": "1234.5", "low": "93.151531", "high": "107.848469", "mean": "100.5",
+    assert plain(flag.detail) == {"value": "1234.5", "low": "93.151531", "high": "107.848469", "mean": "100.5",
                            "sd": "2.44949", "sigmas": "3", "periods": "8"}
 
 
@@ -297,7 +302,7 @@ def test_a_jump_against_the_previous_period_is_flagged(env):
     flag = check(value)[FlagKind.JUMP]
     assert flag.message == ("Giá trị 151 tỷ đồng tăng 51% so với kỳ trước (Quý IV/2029: 100 tỷ đồng), vượt ngưỡng "
                             "thay đổi 50%.")
-    assert flag.detail == {"value": "151", "previous": "100", "previous_period": "Quý IV/2029", "change": "0.51",
+    assert plain(flag.detail) == {"value": "151", "previous": "100", "previous_period": "Quý IV/2029", "change": "0.51",
                            "limit": "0.5"}
     value.value = D(150)
     value.save()
@@ -590,3 +595,16 @@ def test_an_accepted_submission_cannot_be_explained(env, flagged):
     with pytest.raises(ValidationError) as error:
         flag_explain(actor=env.demo.xa, flag=flagged, explanation="Muộn")
     assert "đã được duyệt" in error.value.message_dict["explanation"][0]
+
+
+def test_a_flag_is_shown_in_the_reader_s_language(env):
+    """The sentence is kept with its source text and values, so an English reader gets it in English."""
+    from django.utils import translation
+
+    target = env.target(measure="tiêu chí", aggregation=Aggregation.NONE, criteria_total=19)
+    value = env.report(env.demo.commune, target, q(*NOW), 20)
+    flag = next(f for f in quality_check_submission(value.submission) if f.kind == FlagKind.IMPOSSIBLE)
+    flag = QualityFlag.objects.get(pk=flag.pk)
+    assert flag.text == flag.message == "Số tiêu chí đạt 20 vượt quá tổng số 19 tiêu chí."
+    with translation.override("en"):
+        assert flag.text != flag.message and "20" in flag.text and "19" in flag.text
