@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nghiquyet.org.models import Unit
 from nghiquyet.reporting.models import Period
-from nghiquyet.reporting.rollups import RATES, rollup_cells
+from nghiquyet.reporting.rollups import RATES, meets, rollup_cells
 from nghiquyet.resolutions.models import Aggregation, Direction, Document, Milestone, Target
 
 HUNDRED = Decimal(100)
@@ -128,14 +128,6 @@ def projection_of(points: list[tuple[Decimal, Decimal]], end_x: Decimal) -> Deci
     return mean_y + slope * (end_x - mean_x)
 
 
-def _meets(direction: str, actual: Decimal, goal: Decimal) -> bool:
-    if direction == Direction.LOWER:
-        return actual <= goal
-    if direction == Direction.EXACT:
-        return actual == goal
-    return actual >= goal
-
-
 def _ratio(direction: str, actual: Decimal, plan: Decimal) -> Decimal:
     """How far the actual is towards the plan (1 = on the plan), direction-aware."""
     if direction == Direction.EXACT:
@@ -156,7 +148,7 @@ def status_of(*, aggregation: str, direction: str, actual: Decimal | None, miles
     if actual is None or milestone is None:
         return None
     year_end = period.end.month == 12
-    if _meets(direction, actual, milestone) and (aggregation != Aggregation.SUM or direction == Direction.HIGHER
+    if meets(direction, actual, milestone) and (aggregation != Aggregation.SUM or direction == Direction.HIGHER
                                                  or year_end):
         return TargetStatus.ACHIEVED
     plan = plan_for_period(aggregation, milestone, period)

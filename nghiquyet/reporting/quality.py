@@ -56,6 +56,7 @@ from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.core.text import fold
 from nghiquyet.reporting.models import SUMS, FlagKind, PeriodKind, QualityFlag, Submission, SubmissionStatus, Value
 from nghiquyet.reporting.periods import period_label, previous_key
+from nghiquyet.reporting.rollups import is_percent, rate
 from nghiquyet.resolutions.models import Aggregation, Target
 
 
@@ -137,10 +138,6 @@ def thresholds() -> Thresholds:
 # --------------------------------------------------------------------------- numbers
 
 
-def is_percent(target: Target) -> bool:
-    return "%" in (target.measure or "")
-
-
 def is_count_measure(measure: str) -> bool:
     """"đảng viên", "Hộ", "số chi bộ" count things; "triệu đồng/người" or "%" do not."""
     if not measure or "/" in measure:
@@ -155,8 +152,7 @@ def figure(target: Target, value: Decimal | None, numerator: Decimal | None,
            denominator: Decimal | None) -> Decimal | None:
     """The figure a value stands for: the rate for a ratio target (× 100 for "%"), the value otherwise."""
     if target.aggregation == Aggregation.RATIO and numerator is not None and denominator:
-        rate = Decimal(numerator) / Decimal(denominator)
-        return rate * HUNDRED if is_percent(target) else rate
+        return rate(target, numerator, denominator)
     return value
 
 
@@ -269,10 +265,10 @@ def check_impossible(target: Target, value: Decimal | None, numerator: Decimal |
             found.append(("numerator_above_denominator", _(
                 "Tử số %(num)s lớn hơn mẫu số %(den)s nên tỷ lệ %(rate)s%% vượt quá 100%%.")
                 % {"num": _fmt(numerator), "den": _fmt(denominator),
-                   "rate": _fmt(numerator / denominator * HUNDRED)}))
-        rate = figure(target, value, numerator, denominator)
-        if percent and rate is not None and not found and not 0 <= rate <= HUNDRED:
-            found.append(("rate", _("Tỷ lệ %(rate)s%% nằm ngoài khoảng từ 0 đến 100%%.") % {"rate": _fmt(rate)}))
+                   "rate": _fmt(rate(target, numerator, denominator))}))
+        shown = figure(target, value, numerator, denominator)
+        if percent and shown is not None and not found and not 0 <= shown <= HUNDRED:
+            found.append(("rate", _("Tỷ lệ %(rate)s%% nằm ngoài khoảng từ 0 đến 100%%.") % {"rate": _fmt(shown)}))
     elif value is not None and value < 0:
         if target.aggregation in (Aggregation.SUM, Aggregation.COUNT_MEETING):
             found.append(("negative", _("Giá trị %(value)s là số âm, trong khi chỉ tiêu được cộng dồn hoặc đếm "
@@ -364,8 +360,7 @@ def aggregate(target: Target, sums: Sums) -> tuple[Decimal | None, int]:
     if target.aggregation == Aggregation.SUM and sums.value_n:
         return sums.value, sums.value_n
     if target.aggregation == Aggregation.RATIO and sums.ratio_n and sums.denominator:
-        rate = sums.numerator / sums.denominator
-        return (rate * HUNDRED if is_percent(target) else rate), sums.ratio_n
+        return rate(target, sums.numerator, sums.denominator), sums.ratio_n
     if target.aggregation == Aggregation.WEIGHTED_MEAN and sums.weighted_n and sums.weight:
         return sums.weighted / sums.weight, sums.weighted_n
     return None, 0

@@ -108,6 +108,16 @@ def value_contribution(value: Value) -> Contribution | None:
                            denominator=value.denominator, weight=value.weight)
 
 
+def is_percent(target: Target) -> bool:
+    return "%" in (target.measure or "")
+
+
+def rate(target: Target, numerator: Decimal, denominator: Decimal) -> Decimal:
+    """A ratio target's figure: numerator / denominator, × 100 when the target is measured in "%"."""
+    result = Decimal(numerator) / Decimal(denominator)
+    return result * HUNDRED if is_percent(target) else result
+
+
 def rollup_actual(target: Target, total: Decimal, total2: Decimal, contributors: int) -> Decimal | None:
     """The target's figure from a cell's sums (the aggregation's formula); ``None`` without contributors."""
     if not contributors:
@@ -117,10 +127,7 @@ def rollup_actual(target: Target, total: Decimal, total2: Decimal, contributors:
     if aggregation in RATES:
         if total2 == 0:
             return None
-        actual = total / total2
-        if aggregation == Aggregation.RATIO and "%" in (target.measure or ""):
-            actual *= HUNDRED
-        return actual
+        return rate(target, total, total2) if aggregation == Aggregation.RATIO else total / total2
     return total
 
 
@@ -216,9 +223,10 @@ def rollup_chain(*, target: Target, unit_id: int) -> list[int]:
 def rollup_shift(*, value: Value, before: Contribution | None, after: Contribution | None) -> None:
     """Apply ``after - before`` to every cell of the value's chain (no-op when equal).
 
-    Three queries for an active unit, whatever the depth: the unit's path, the missing cells
-    (``INSERT … ON CONFLICT DO NOTHING``), one atomic ``UPDATE`` of the whole chain (a closed unit adds one or
-    two per succession it follows). Call it inside the transaction that changes the value."""
+    Three queries for an active unit, whatever the depth: the unit's path (read fresh: a unit object loaded
+    before a reorganization would be stale), the missing cells (``INSERT … ON CONFLICT DO NOTHING``), one atomic
+    ``UPDATE`` of the whole chain (a closed unit adds one or two per succession it follows). Call it inside the
+    transaction that changes the value."""
     if before == after:
         return
     zero = Contribution(ZERO, ZERO, 0)

@@ -35,7 +35,7 @@ from nghiquyet.reporting.models import (
     Value,
     ValueEvidence,
 )
-from nghiquyet.reporting.rollups import rollup_shift, value_contribution
+from nghiquyet.reporting.rollups import rate, rollup_shift, value_contribution
 from nghiquyet.resolutions.models import Aggregation, Document, Target
 
 MAX_FILES_PER_VALUE = 10
@@ -227,10 +227,8 @@ def _parts_problem(target: Target, entry: Entry) -> dict[str, str]:
 
 
 def ratio_value(target: Target, numerator: Decimal, denominator: Decimal) -> Decimal:
-    rate = numerator / denominator
-    if "%" in target.measure:
-        rate *= 100
-    return rate.quantize(Decimal("0.000001"))
+    """The stored figure of a ratio value (the rollups recompute the rate from the parts, never from this)."""
+    return rate(target, numerator, denominator).quantize(Decimal("0.000001"))
 
 
 def _value_is_total(schedule: Schedule, unit: Unit) -> bool:
@@ -250,14 +248,18 @@ def _bump(submission: Submission, version: int | None) -> None:
 
 def _recount(submission: Submission) -> None:
     """Put the submission's values in or out of the rollups to match its status."""
-    for value in submission.values.select_related("target", "target__unit", "unit"):
+    flipped: dict[bool, list[int]] = {True: [], False: []}
+    for value in submission.values.select_related("target", "target__unit"):
         counted = rules.is_counted(submission.status, is_total=value.is_total)
         if counted == value.counted:
             continue
         before = value_contribution(value)
         value.counted = counted
-        Value.objects.filter(pk=value.pk).update(counted=counted)
+        flipped[counted].append(value.pk)
         rollup_shift(value=value, before=before, after=value_contribution(value))
+    for counted, pks in flipped.items():
+        if pks:
+            Value.objects.filter(pk__in=pks).update(counted=counted)
 
 
 @transaction.atomic
