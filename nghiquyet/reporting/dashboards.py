@@ -312,12 +312,11 @@ def target_detail(request, unit_id: int, target_id: int):
 
 
 STATE_FILTERS = {
-    "submitted": (gettext_lazy("Đã nộp"), (selectors.State.ON_TIME, selectors.State.LATE)),
+    "submitted": (gettext_lazy("Đã nộp"), selectors.State.SUBMITTED),
     "on_time": (gettext_lazy("Đúng hạn"), (selectors.State.ON_TIME,)),
     "late": (gettext_lazy("Muộn"), (selectors.State.LATE,)),
     "missing": (gettext_lazy("Chưa nộp (quá hạn)"), (selectors.State.MISSING,)),
-    "pending": (gettext_lazy("Chưa đến hạn"), (selectors.State.NOT_DUE, selectors.State.DRAFT,
-                                               selectors.State.RETURNED)),
+    "pending": (gettext_lazy("Chưa đến hạn"), selectors.State.PENDING),
 }
 
 

@@ -227,6 +227,10 @@ class State:
         NOT_DUE: gettext_lazy("Chưa đến hạn"),
     }
 
+    # The tallies of completeness, each a set of states (the counts and the page's filters use the same ones).
+    SUBMITTED = (ON_TIME, LATE)
+    PENDING = (NOT_DUE, DRAFT, RETURNED)
+
 
 @dataclass
 class CompletenessRow:
@@ -255,7 +259,7 @@ class Completeness:
 
     @property
     def submitted(self) -> int:
-        return self.count(State.ON_TIME, State.LATE)
+        return self.count(*State.SUBMITTED)
 
     @property
     def on_time(self) -> int:
@@ -271,7 +275,7 @@ class Completeness:
 
     @property
     def pending(self) -> int:
-        return self.count(State.NOT_DUE, State.DRAFT, State.RETURNED)
+        return self.count(*State.PENDING)
 
     @property
     def percent_submitted(self) -> int | None:
