@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "nghiquyet.core",
     "nghiquyet.org",
     "nghiquyet.accounts",
@@ -49,6 +51,11 @@ INSTALLED_APPS = [
     "nghiquyet.resolutions",
     "nghiquyet.programs",
     "nghiquyet.reporting",
+    "nghiquyet.members",
+    "nghiquyet.study",
+    "nghiquyet.oversight",
+    "nghiquyet.notifications",
+    "nghiquyet.briefings",
     "nghiquyet.api",
     "nghiquyet.demo",
 ]
@@ -168,8 +175,25 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Background work (reminders, digests, rendering) on django-tasks with its database backend: `nghiquyet
+# db_worker` runs the queue, no broker or extra server. Tests may set NGHIQUYET_TASKS_BACKEND to
+# django_tasks.backends.immediate.ImmediateBackend.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("NGHIQUYET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
 # Domain configuration: rules that change with the regulations are data, not code.
 NGHIQUYET = {
+    # Reminders (nghiquyet/notifications/reminders.py): days before a deadline and days after it (while not done)
+    # on which the responsible people are reminded; the sources that yield them.
+    "REMINDERS": {
+        "BEFORE_DAYS": [int(d) for d in env.list("NGHIQUYET_REMIND_BEFORE_DAYS", ["3", "0"])],
+        "AFTER_DAYS": [int(d) for d in env.list("NGHIQUYET_REMIND_AFTER_DAYS", ["1", "7"])],
+        "SOURCES": [],
+    },
     "PAGE_SIZE": env.int("NGHIQUYET_PAGE_SIZE", 25, minimum=5, maximum=500),
     "API_TOKEN_DAYS": env.int("NGHIQUYET_API_TOKEN_DAYS", 90, minimum=1),
     # Document type codes (Quy định 399-QĐ/TW) accepted in symbols such as "58-NQ/TW".

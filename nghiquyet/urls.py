@@ -16,6 +16,11 @@ urlpatterns = [
     path("chuong-trinh/", include("nghiquyet.programs.urls")),
     path("bao-cao/", include("nghiquyet.reporting.urls")),
     path("tai-khoan/", include("nghiquyet.accounts.urls")),
+    path("dang-vien/", include("nghiquyet.members.urls")),
+    path("hoc-tap/", include("nghiquyet.study.urls")),
+    path("kiem-tra/", include("nghiquyet.oversight.urls")),
+    path("thong-bao/", include("nghiquyet.notifications.urls")),
+    path("giao-ban/", include("nghiquyet.briefings.urls")),
     path("api/v1/", api.urls),
 ]
 

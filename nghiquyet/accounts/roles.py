@@ -33,26 +33,30 @@ class Perm:
     REPORT_SUBMIT = "report.submit"        # enter and submit a unit's reported values
     REPORT_APPROVE = "report.approve"      # accept, return or reopen the reports of units below
     SCHEDULE_CHANGE = "schedule.change"    # reporting schedules for the subtree
+    STUDY_CHANGE = "study.change"          # study plans, sessions, attendance and write-ups of the subtree
+    INSPECTION_CHANGE = "inspection.change"  # inspection programs, inspections, findings, recommendations
+    ADJUSTMENT_DECIDE = "adjustment.decide"  # approve or reject proposed target adjustments (owner committee)
 
     ALL = (UNIT_CHANGE, UNIT_REORGANIZE, PERSON_CHANGE, AUDIT_READ, PLAN_CHANGE, TASK_CHANGE, TASK_PROGRESS,
-           REPORT_SUBMIT, REPORT_APPROVE, SCHEDULE_CHANGE)
+           REPORT_SUBMIT, REPORT_APPROVE, SCHEDULE_CHANGE, STUDY_CHANGE, INSPECTION_CHANGE, ADJUSTMENT_DECIDE)
 
 
 _LEADERS = {
     Perm.UNIT_CHANGE, Perm.UNIT_REORGANIZE, Perm.PERSON_CHANGE, Perm.AUDIT_READ,
     Perm.PLAN_CHANGE, Perm.TASK_CHANGE, Perm.TASK_PROGRESS, Perm.REPORT_SUBMIT, Perm.REPORT_APPROVE,
-    Perm.SCHEDULE_CHANGE,
+    Perm.SCHEDULE_CHANGE, Perm.STUDY_CHANGE, Perm.INSPECTION_CHANGE, Perm.ADJUSTMENT_DECIDE,
 }
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECRETARY: frozenset(_LEADERS),
     Role.DEPUTY_SECRETARY: frozenset(_LEADERS),
     Role.STANDING_MEMBER: frozenset({Perm.UNIT_CHANGE, Perm.AUDIT_READ, Perm.PLAN_CHANGE, Perm.TASK_CHANGE,
-                                     Perm.TASK_PROGRESS, Perm.REPORT_APPROVE}),
+                                     Perm.TASK_PROGRESS, Perm.REPORT_APPROVE, Perm.INSPECTION_CHANGE,
+                                     Perm.ADJUSTMENT_DECIDE}),
     Role.COMMITTEE_MEMBER: frozenset({Perm.TASK_PROGRESS}),
     Role.OFFICE_STAFF: frozenset(_LEADERS),
     Role.ADVISOR: frozenset({Perm.TASK_PROGRESS}),
-    Role.INSPECTOR: frozenset({Perm.AUDIT_READ}),
+    Role.INSPECTOR: frozenset({Perm.AUDIT_READ, Perm.INSPECTION_CHANGE}),
     Role.VIEWER: frozenset(),
 }
 

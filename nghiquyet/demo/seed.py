@@ -36,6 +36,7 @@ from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_record
 from nghiquyet.core.text import fold
 from nghiquyet.demo import data
+from nghiquyet.demo.members import seed_members
 from nghiquyet.demo.plans import PlansSummary, seed_plans
 from nghiquyet.demo.reports import ReportsSummary, seed_reports
 from nghiquyet.org.models import Unit, UnitKind
@@ -415,6 +416,7 @@ def seed_demo(stdout: TextIO | None = None) -> SeedResult:
             if missing:
                 raise RuntimeError(f"Dữ liệu minh họa không đầy đủ, thiếu đơn vị: {', '.join(missing)}")
             _ensure_demo_accounts(units)
+        seed_members(province, say)
         plans = seed_plans(province, say)
         reports = seed_reports(province, say)
         result = _summarize(province, created, units)

@@ -1,0 +1,73 @@
+"""The contract between the domain apps and the reminder worker.
+
+Each domain app that has deadlines exposes a *source*: a function ``reminders_due(today) -> Iterable[Reminder]``
+(in ``<app>/reminders.py``), listed in ``settings.NGHIQUYET["REMINDERS"]["SOURCES"]``. A source yields one
+``Reminder`` per recipient and occasion that is due on ``today`` or was due earlier and is still relevant (so a
+worker that was down catches up). The worker records each ``(kind, key, user_id)`` once: a source may yield the
+same reminder on every scan, it is delivered once.
+
+Occasions come from the settings: ``BEFORE_DAYS`` (e.g. 3 days before and on the day) and ``AFTER_DAYS`` (e.g. 1
+and 7 days after, while still not done). ``occasion_for`` names the latest occasion reached on ``today``; put it
+in the key so every occasion is its own reminder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+class ReminderKind:
+    REPORT_DUE = "report_due"                  # a unit's report for a period (reporting schedules)
+    TASK_DUE = "task_due"                      # a task of an action program
+    WRITEUP_DUE = "writeup_due"                # a member's study write-up (study)
+    RECOMMENDATION_DUE = "recommendation_due"  # a recommendation of an inspection (oversight)
+    ADJUSTMENT_PENDING = "adjustment_pending"  # a proposed target adjustment waiting for a decision
+    BRIEFING = "briefing"                      # the weekly briefing digest to a standing committee's members
+
+    ALL = (REPORT_DUE, TASK_DUE, WRITEUP_DUE, RECOMMENDATION_DUE, ADJUSTMENT_PENDING, BRIEFING)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str                 # one of ReminderKind
+    key: str                  # stable identity of the thing and the occasion, e.g. "task:12:after-1"
+    user_id: int              # the recipient's account
+    subject: str              # one line, in Vietnamese
+    body: str                 # plain text, in Vietnamese
+    url: str                  # a path in the app (reverse(...)), shown in the inbox and the e-mail
+    due_on: dt.date | None = None
+    unit_id: int | None = None
+
+
+def reminder_settings() -> dict:
+    return settings.NGHIQUYET["REMINDERS"]
+
+
+def occasion_for(due_on: dt.date, today: dt.date) -> str | None:
+    """The latest occasion reached on ``today`` for a deadline ``due_on``: ``"before-3"``, ``"before-0"`` (the
+    day itself), ``"after-1"``, ``"after-7"``…; ``None`` before the first one."""
+    conf = reminder_settings()
+    reached: list[tuple[dt.date, str]] = []
+    for days in conf["BEFORE_DAYS"]:
+        reached.append((due_on - dt.timedelta(days=days), f"before-{days}"))
+    for days in conf["AFTER_DAYS"]:
+        reached.append((due_on + dt.timedelta(days=days), f"after-{days}"))
+    reached = [item for item in reached if item[0] <= today]
+    if not reached:
+        return None
+    return max(reached)[1]
+
+
+def sources() -> list:
+    from django.utils.module_loading import import_string
+
+    return [import_string(path) for path in reminder_settings()["SOURCES"]]
+
+
+def reminders_due(today: dt.date) -> Iterable[Reminder]:
+    for source in sources():
+        yield from source(today)
