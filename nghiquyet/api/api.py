@@ -263,6 +263,7 @@ from nghiquyet.api.reporting import router as reporting_router  # noqa: E402
 
 api.add_router("", plans_router)
 api.add_router("", reporting_router)
+api.add_router("", "nghiquyet.api.members.router")  # the member register (writes atomic there)
 
 
 def _atomic_writes(router: Router) -> None:

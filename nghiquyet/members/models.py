@@ -11,7 +11,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nghiquyet.accounts.models import Person
-from nghiquyet.org.models import Unit
+from nghiquyet.org.models import Unit, UnitKind
+
+#: Unit kinds that keep members: party organizations, not the government or mass organizations.
+MEMBER_UNIT_KINDS = frozenset({UnitKind.BRANCH, UnitKind.COMMUNE, UnitKind.AGENCY, UnitKind.ENTERPRISE})
 
 
 class Gender(models.TextChoices):

@@ -15,13 +15,11 @@ from nghiquyet.accounts.scope import covers
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
 from nghiquyet.core.text import fold
-from nghiquyet.members.models import Gender, LeaveReason, Member
-from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.members.models import MEMBER_UNIT_KINDS, Gender, LeaveReason, Member
+from nghiquyet.org.models import Unit
 
 MEMBER_FIELDS = ["full_name", "unit", "gender", "birth_date", "card_number", "joined_party_on", "joined_unit_on",
                  "left_unit_on", "leave_reason", "email"]
-#: Unit kinds that keep members: party organizations, not the government or mass organizations.
-MEMBER_UNIT_KINDS = frozenset({UnitKind.BRANCH, UnitKind.COMMUNE, UnitKind.AGENCY, UnitKind.ENTERPRISE})
 
 
 def _require(actor, unit: Unit) -> None:
@@ -80,6 +78,8 @@ def _clean(*, full_name: str, gender: str, card_number: str, email: str, birth_d
         errors["joined_party_on"] = _("Ngày vào Đảng không được sau hôm nay.")
     if birth_date and joined_party_on and joined_party_on < birth_date:
         errors["joined_party_on"] = _("Ngày vào Đảng phải sau ngày sinh.")
+    if joined_party_on and joined_unit_on and "joined_unit_on" not in errors and joined_unit_on < joined_party_on:
+        errors["joined_unit_on"] = _("Ngày bắt đầu sinh hoạt tại đơn vị không được trước ngày vào Đảng.")
     values = {"full_name": full_name, "gender": gender or "", "card_number": card_number, "email": email,
               "birth_date": birth_date, "joined_party_on": joined_party_on, "joined_unit_on": joined_unit_on}
     return values, errors
@@ -187,14 +187,21 @@ def member_transfer(*, actor, member: Member, to_unit: Unit, on: dt.date) -> Mem
     _require_member_unit(to_unit, "to_unit")
     if to_unit.pk == member.unit_id:
         raise ValidationError({"to_unit": _("Đảng viên đang sinh hoạt tại đơn vị này.")})
+    if to_unit.valid_from and on is not None and on < to_unit.valid_from:
+        raise ValidationError({"on": _("Ngày chuyển sinh hoạt trước ngày thành lập “%(unit)s” (%(date)s).")
+                               % {"unit": to_unit.name, "date": to_unit.valid_from.strftime("%d/%m/%Y")}})
     before = snapshot(member, MEMBER_FIELDS)
     _close(member, on=on, reason=LeaveReason.TRANSFER)
+    person = member.person
+    if person is not None:  # the official's link follows the member to the new row (one row per person)
+        member.person = None
+        member.save(update_fields=["person"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=member, unit=member.unit,
                  changes=diff(before, snapshot(member, MEMBER_FIELDS)), note=_("Chuyển sinh hoạt"))
     moved = Member.objects.create(
         unit=to_unit, full_name=member.full_name, gender=member.gender, birth_date=member.birth_date,
         card_number=member.card_number, joined_party_on=member.joined_party_on, joined_unit_on=on,
-        person=None, email=member.email, search_text=member.search_text,
+        person=person, email=member.email, search_text=member.search_text,
     )
     audit_create(actor=actor, obj=moved, fields=MEMBER_FIELDS, unit=to_unit)
     _recount(member.unit, to_unit)

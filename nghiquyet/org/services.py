@@ -16,6 +16,13 @@ changes through ``unit_update`` and ``unit_create``:
 * split: the parts' given counts must add up to the source's own count;
 * close: refused while the unit still has members or active children; move them first.
 
+The member register (``nghiquyet.members``) follows in the same transaction: on a merge the
+sources' current members close their rows on the effective date (reason "transfer") and get new
+rows in the target (``_members_follow``), one audit row per reorganization; on a split, a part
+that lists its members (``NewUnit.members``) takes them the same way, and members no part lists
+stay on the closed unit, to be transferred from the member pages (the counts given for the parts
+stand until then; see ``unit_split``).
+
 History rules: a change takes effect today or in the past, strictly after the current
 version of every unit whose name or parent it changes began, never before a receiving
 parent existed or last changed place, and a unit only closes after every child that has
@@ -344,6 +351,47 @@ def _audit_unit_change(actor, unit: Unit, before: dict, reorganization: Reorgani
                      reorganization=reorganization, note=reorganization.decision_ref)
 
 
+def _members_follow(actor, moves: list[tuple[Unit, list[int] | None, Unit]], day: dt.date,
+                    reorganization: Reorganization) -> int:
+    """Members follow a reorganization: for each ``(source, member ids or None for all, receiver)``, the
+    source's current members (of the register, ``members.Member``) close their row on ``day`` with the reason
+    "transfer" and get a new row in ``receiver`` from ``day``, in bulk; a row that began on or after ``day`` (the
+    member arrived when the source was already being reorganized) simply moves. The official's link
+    (``person``) goes with the new row. One audit row per reorganization names the counts. Returns how many
+    members moved. ``Unit.member_count`` is left to the caller (the counts move with the units)."""
+    from nghiquyet.members.models import LeaveReason, Member  # members imports org: import here
+
+    moved_by_source: list[dict[str, Any]] = []
+    total = 0
+    for source, ids, receiver in moves:
+        current = Member.objects.filter(unit=source, left_unit_on__isnull=True)
+        if ids is not None:
+            current = current.filter(pk__in=ids)
+        later = current.filter(joined_unit_on__gte=day).update(unit=receiver)
+        rows = list(current.filter(joined_unit_on__lt=day).order_by("pk"))
+        if rows:
+            Member.objects.filter(pk__in=[m.pk for m in rows]).update(
+                left_unit_on=day, leave_reason=LeaveReason.TRANSFER, person=None)
+            Member.objects.bulk_create([
+                Member(unit=receiver, full_name=m.full_name, gender=m.gender, birth_date=m.birth_date,
+                       card_number=m.card_number, joined_party_on=m.joined_party_on, joined_unit_on=day,
+                       person_id=m.person_id, email=m.email, search_text=m.search_text)
+                for m in rows
+            ], batch_size=2000)
+        if rows or later:
+            total += len(rows) + later
+            moved_by_source.append({"from": _ref(source), "to": _ref(receiver), "members": len(rows) + later})
+    if total:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=reorganization, unit=_scope_unit(
+                [u for move in moves for u in (move[0], move[2])]),
+            changes={"members_transferred": [None, moved_by_source]}, reorganization=reorganization,
+            note=(_("Chuyển sinh hoạt %(n)d đảng viên theo %(ref)s")
+                  % {"n": total, "ref": reorganization.decision_ref}),
+        )
+    return total
+
+
 # --------------------------------------------------------------------------- public services
 
 @transaction.atomic
@@ -499,6 +547,9 @@ class NewUnit:
     short_name: str = ""
     member_count: int = 0
     children: list[Unit] = field(default_factory=list)
+    #: Split only: the members (``members.Member`` rows or ids) of the split unit's register this part takes;
+    #: ``None`` leaves them on the closed unit (see ``unit_split``).
+    members: list | None = None
 
 
 @transaction.atomic
@@ -609,10 +660,39 @@ def unit_merge(
         result.successions.append({"from": _ref(source), "to": _ref(target), "members": members_over})
         _audit_unit_change(actor, source, before, reorganization)
         touched.append(source)
+    _members_follow(actor, [(source, None, target) for source in sources], effective_date, reorganization)
     target.save(update_fields=["member_count"])
     _audit_unit_change(actor, target, target_before, reorganization)
     _rollups_follow(touched, dry_run)
     return _finish(result, reorganization, touched, actor, dry_run)
+
+
+def _split_member_ids(unit: Unit, parts: list[NewUnit]) -> list[list[int] | None]:
+    """The member ids each part takes (``None``: the part names none), checked against ``unit``'s register: current
+    members of the unit, each given to one part, as many as the part's ``member_count``."""
+    from nghiquyet.members.models import Member  # members imports org: import here
+
+    chosen: list[list[int] | None] = []
+    for part in parts:
+        if part.members is None:
+            chosen.append(None)
+            continue
+        ids = [getattr(m, "pk", m) for m in part.members]
+        if len(ids) != part.member_count:
+            raise ValidationError({"parts": _(
+                "“%(part)s”: số đảng viên (%(count)d) phải bằng số đảng viên được chuyển đến (%(given)d)."
+            ) % {"part": part.name, "count": part.member_count, "given": len(ids)}})
+        chosen.append(ids)
+    every = [pk for ids in chosen if ids for pk in ids]
+    if len(set(every)) != len(every):
+        raise ValidationError({"parts": _("Một đảng viên được giao cho hai đơn vị mới.")})
+    if every:
+        found = set(Member.objects.filter(unit=unit, left_unit_on__isnull=True, pk__in=every)
+                    .values_list("pk", flat=True))
+        if len(found) != len(set(every)):
+            raise ValidationError({"parts": _("Có đảng viên không (còn) sinh hoạt tại “%(unit)s”.")
+                                   % {"unit": unit.name}})
+    return chosen
 
 
 @transaction.atomic
@@ -669,6 +749,7 @@ def unit_split(
     if missing:
         raise ValidationError({"parts": _("Chưa giao các đơn vị trực thuộc sau cho đơn vị mới: %(names)s.")
                                % {"names": ", ".join(sorted(missing))}})
+    member_ids = _split_member_ids(unit, parts)
     _check_effective_date(effective_date, unit)
     _check_receiver(effective_date, parent)
     _check_children_can_leave(effective_date, unit)
@@ -679,7 +760,8 @@ def unit_split(
     result = ReorgResult(kind=ReorganizationKind.SPLIT)
     before = snapshot(unit, UNIT_AUDIT_FIELDS)
     touched = [unit]
-    for part in parts:
+    member_moves: list[tuple[Unit, list[int] | None, Unit]] = []
+    for part, part_member_ids in zip(parts, member_ids, strict=True):
         new = _insert_unit(parent=parent, kind=part.kind, code=part.code, name=part.name,
                            short_name=part.short_name, member_count=part.member_count,
                            valid_from=effective_date, reorganization=reorganization)
@@ -697,6 +779,13 @@ def unit_split(
                                       reorganization=reorganization, member_share=part.member_count)
         result.successions.append({"from": _ref(unit), "to": _ref(new), "members": part.member_count})
         touched.append(new)
+        if part_member_ids is not None:
+            member_moves.append((unit, part_member_ids, new))
+    # Members follow only where a part lists them (``NewUnit.members``): the service cannot know who goes where
+    # otherwise. The others stay, as current members, on the closed unit until someone transfers them from the
+    # member pages (``members.services.member_transfer`` accepts a closed source); the parts keep the counts
+    # given here until then.
+    _members_follow(actor, member_moves, effective_date, reorganization)
     _close(unit, effective_date, reorganization)
     result.closed.append(_ref(unit))
     _audit_unit_change(actor, unit, before, reorganization)
