@@ -37,6 +37,7 @@ from nghiquyet.audit.services import audit_record
 from nghiquyet.core.text import fold
 from nghiquyet.demo import data
 from nghiquyet.demo.members import seed_members
+from nghiquyet.demo.oversight import seed_oversight
 from nghiquyet.demo.plans import PlansSummary, seed_plans
 from nghiquyet.demo.reports import ReportsSummary, seed_reports
 from nghiquyet.org.models import Unit, UnitKind
@@ -419,6 +420,7 @@ def seed_demo(stdout: TextIO | None = None) -> SeedResult:
         seed_members(province, say)
         plans = seed_plans(province, say)
         reports = seed_reports(province, say)
+        say(seed_oversight(province, say).line())
         result = _summarize(province, created, units)
         result.plans = plans
         result.reports = reports

@@ -1,0 +1,69 @@
+"""Reminders for recommendations (kiến nghị) due: the reminder source of the oversight app.
+
+Per ``nghiquyet/notifications/reminders.py``: for each recommendation still open (not reported done, not closed),
+on the latest occasion reached (``occasion_for``: before and after the due date), one reminder to the owner
+person's account when there is one, else to every user holding ``Perm.TASK_PROGRESS`` or
+``Perm.INSPECTION_CHANGE`` by a role at the owner unit itself. Key: ``recommendation:<id>:<occasion>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from nghiquyet.accounts.models import RoleAssignment
+from nghiquyet.accounts.roles import Perm, role_permissions
+from nghiquyet.notifications.reminders import Reminder, ReminderKind, occasion_for, reminder_settings
+from nghiquyet.oversight.models import Recommendation, RecommendationStatus
+
+
+def _roles_reminded() -> list[str]:
+    return [role for role, perms in role_permissions().items()
+            if Perm.TASK_PROGRESS in perms or Perm.INSPECTION_CHANGE in perms]
+
+
+def reminders_due(today: dt.date) -> Iterator[Reminder]:
+    before = max(reminder_settings()["BEFORE_DAYS"] or [0])
+    recommendations = list(
+        Recommendation.objects.filter(status=RecommendationStatus.OPEN, due_on__lte=today + dt.timedelta(days=before),
+                                      owner_unit__valid_to__isnull=True)
+        .select_related("inspection__unit", "owner_unit", "owner_person").order_by("due_on", "id"))
+    due = [(r, occasion) for r in recommendations if (occasion := occasion_for(r.due_on, today)) is not None]
+    if not due:
+        return
+    need_units = {r.owner_unit_id for r, _occasion in due if r.owner_person is None or r.owner_person.user_id is None}
+    holders: dict[int, list[int]] = defaultdict(list)
+    if need_units:
+        rows = (RoleAssignment.objects.filter(unit_id__in=need_units, role__in=_roles_reminded(),
+                                              user__is_active=True)
+                .values_list("unit_id", "user_id").order_by("unit_id", "user_id").distinct())
+        for unit_id, user_id in rows:
+            if user_id not in holders[unit_id]:
+                holders[unit_id].append(user_id)
+    for recommendation, occasion in due:
+        person = recommendation.owner_person
+        has_account = person is not None and person.user_id is not None
+        recipients = [person.user_id] if has_account else holders[recommendation.owner_unit_id]
+        inspection = recommendation.inspection
+        days = (recommendation.due_on - today).days
+        if days > 0:
+            when = _("còn %(n)d ngày đến hạn") % {"n": days}
+        elif days == 0:
+            when = _("đến hạn hôm nay")
+        else:
+            when = _("quá hạn %(n)d ngày") % {"n": -days}
+        subject = _("Kiến nghị %(when)s: %(text)s") % {"when": when, "text": recommendation.text[:80]}
+        body = _(
+            "Kiến nghị của %(unit)s sau cuộc “%(title)s”:\n%(text)s\n\nĐơn vị thực hiện: %(owner)s\n"
+            "Thời hạn: %(due)s (%(when)s).\nVui lòng cập nhật kết quả thực hiện."
+        ) % {"unit": inspection.unit.name, "title": inspection.title, "text": recommendation.text,
+             "owner": recommendation.owner_name, "due": recommendation.due_on.strftime("%d/%m/%Y"), "when": when}
+        url = reverse("oversight_inspection", args=[inspection.pk]) + f"#kien-nghi-{recommendation.pk}"
+        for user_id in recipients:
+            yield Reminder(kind=ReminderKind.RECOMMENDATION_DUE, key=f"recommendation:{recommendation.pk}:{occasion}",
+                           user_id=user_id, subject=subject, body=body, url=url, due_on=recommendation.due_on,
+                           unit_id=recommendation.owner_unit_id)
