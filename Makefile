@@ -25,11 +25,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## make demo: install, migrate SQLite, load the demo province, serve on http://$(HOST):$(PORT)
+## make demo: install, migrate SQLite, load the demo province, serve on http://$(HOST):$(PORT) with the background
+## worker (reminders: a scan every REMINDER_SCAN_SECONDS, e-mails through the EMAIL_* settings) beside it; stopping
+## the server (Ctrl+C) stops the worker.
+REMINDER_SCAN_SECONDS ?= 60
 demo: install
 	$(BIN)/nghiquyet migrate --noinput -v0
 	$(BIN)/nghiquyet seed_demo
 	@echo "Mở http://$(HOST):$(PORT) — đăng nhập bằng một tài khoản demo ở trên (mật khẩu: nghiquyet-demo)."
+	@echo "Tiến trình nền (nhắc việc, quét mỗi $(REMINDER_SCAN_SECONDS) giây) chạy cùng máy chủ web và dừng theo nó."
+	@NGHIQUYET_REMINDER_SCAN_SECONDS=$(REMINDER_SCAN_SECONDS) $(BIN)/nghiquyet worker --no-startup-delay -v1 & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/nghiquyet runserver $(HOST):$(PORT)
 
 ## make test: ruff, then the whole suite on SQLite and on a throw-away PostgreSQL 15

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
+                "nghiquyet.notifications.context.inbox",
             ],
         },
     },
@@ -192,7 +193,54 @@ NGHIQUYET = {
     "REMINDERS": {
         "BEFORE_DAYS": [int(d) for d in env.list("NGHIQUYET_REMIND_BEFORE_DAYS", ["3", "0"])],
         "AFTER_DAYS": [int(d) for d in env.list("NGHIQUYET_REMIND_AFTER_DAYS", ["1", "7"])],
-        "SOURCES": [],
+        # A source whose module is missing is skipped with a warning at scan time (see notifications/reminders.py).
+        "SOURCES": env.list("NGHIQUYET_REMINDER_SOURCES", [
+            "nghiquyet.reporting.reminders.reminders_due",
+            "nghiquyet.programs.reminders.reminders_due",
+            "nghiquyet.study.reminders.reminders_due",
+            "nghiquyet.oversight.reminders.reminders_due",
+            "nghiquyet.resolutions.reminders.reminders_due",
+            "nghiquyet.briefings.reminders.reminders_due",
+        ]),
+        # `nghiquyet worker` queues a scan this often (seconds); e-mails waiting for a retry go out on the next scan.
+        "SCAN_SECONDS": env.int("NGHIQUYET_REMINDER_SCAN_SECONDS", 60, minimum=1),
+        # A temporary SMTP failure is retried after RETRY_SECONDS, doubling per attempt up to RETRY_MAX_SECONDS;
+        # never given up (a permanent 5xx refusal is marked failed).
+        "RETRY_SECONDS": env.int("NGHIQUYET_REMINDER_RETRY_SECONDS", 60, minimum=1),
+        "RETRY_MAX_SECONDS": env.int("NGHIQUYET_REMINDER_RETRY_MAX_SECONDS", 3600, minimum=1),
+        # A claim older than this (a worker killed mid-send) may be taken over by another worker.
+        "CLAIM_TIMEOUT_SECONDS": env.int("NGHIQUYET_REMINDER_CLAIM_TIMEOUT_SECONDS", 300, minimum=5),
+        "SMTP_TIMEOUT_SECONDS": env.int("NGHIQUYET_REMINDER_SMTP_TIMEOUT_SECONDS", 20, minimum=1),
+        "SEND_BATCH": env.int("NGHIQUYET_REMINDER_SEND_BATCH", 200, minimum=1),
+        # The address of the site, for the links in e-mails.
+        "SITE_URL": env.str("NGHIQUYET_SITE_URL", "http://127.0.0.1:8000"),
+    },
+    # Study (học tập, quán triệt, nghiquyet/study): the unit kinds expected to hold their own sessions when a plan
+    # leaves it to the units below (HOLDER_KINDS), the days a member has for the write-up after studying
+    # (WRITEUP_DAYS, the default of a new plan).
+    "STUDY": {
+        "HOLDER_KINDS": env.list("NGHIQUYET_STUDY_HOLDER_KINDS", ["commune", "agency", "enterprise"]),
+        "WRITEUP_DAYS": env.int("NGHIQUYET_STUDY_WRITEUP_DAYS", 15, minimum=1),
+    },
+    # Briefings (giao ban, nghiquyet/briefings): a task is "at risk" when due within AT_RISK_DAYS and below
+    # AT_RISK_PERCENT done; the PDF shows at most PDF_ROWS rows per section ("và N mục khác"); the weekly e-mail
+    # goes from WEEKDAY (ISO: 1 = Monday) to the standing-committee roles (ROLES) of committees of KINDS.
+    "BRIEFINGS": {
+        "AT_RISK_DAYS": env.int("NGHIQUYET_BRIEFING_AT_RISK_DAYS", 14, minimum=1, maximum=120),
+        "AT_RISK_PERCENT": env.int("NGHIQUYET_BRIEFING_AT_RISK_PERCENT", 70, minimum=1, maximum=100),
+        "PAGE_ROWS": env.int("NGHIQUYET_BRIEFING_PAGE_ROWS", 50, minimum=5, maximum=1000),
+        "PDF_ROWS": env.int("NGHIQUYET_BRIEFING_PDF_ROWS", 5, minimum=1, maximum=20),
+        "EMAIL_ROWS": env.int("NGHIQUYET_BRIEFING_EMAIL_ROWS", 10, minimum=1, maximum=100),
+        "WEEKDAY": env.int("NGHIQUYET_BRIEFING_WEEKDAY", 1, minimum=1, maximum=7),
+        "ROLES": env.list("NGHIQUYET_BRIEFING_ROLES",
+                          ["secretary", "deputy_secretary", "standing_member", "office_staff"]),
+        "KINDS": env.list("NGHIQUYET_BRIEFING_KINDS",
+                          ["central", "province", "district", "sector_bloc", "commune", "agency", "enterprise"]),
+    },
+    # Target adjustments (điều chỉnh chỉ tiêu, nghiquyet/resolutions): a proposal still waiting for a decision
+    # PENDING_REMIND_DAYS after it was proposed is reminded to those who may decide (again every such period).
+    "ADJUSTMENTS": {
+        "PENDING_REMIND_DAYS": env.int("NGHIQUYET_ADJUSTMENT_REMIND_DAYS", 7, minimum=1, maximum=365),
     },
     "PAGE_SIZE": env.int("NGHIQUYET_PAGE_SIZE", 25, minimum=5, maximum=500),
     "API_TOKEN_DAYS": env.int("NGHIQUYET_API_TOKEN_DAYS", 90, minimum=1),

@@ -14,10 +14,14 @@ in the key so every occasion is its own reminder.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 class ReminderKind:
@@ -63,11 +67,43 @@ def occasion_for(due_on: dt.date, today: dt.date) -> str | None:
 
 
 def sources() -> list:
+    """The configured source functions. A source whose module cannot be imported (an app not installed yet, a typo
+    in the settings) is skipped with a logged warning: the other sources still remind."""
     from django.utils.module_loading import import_string
 
-    return [import_string(path) for path in reminder_settings()["SOURCES"]]
+    found = []
+    for path in reminder_settings()["SOURCES"]:
+        try:
+            found.append(import_string(path))
+        except ImportError as exc:
+            logger.warning("Reminder source %s is not available, skipped: %s", path, exc)
+    return found
 
 
 def reminders_due(today: dt.date) -> Iterable[Reminder]:
+    """Every reminder of every source for ``today``. A source that fails is logged and skipped (one broken source
+    must not stop the reminders of the others)."""
     for source in sources():
-        yield from source(today)
+        try:
+            with transaction.atomic():  # a savepoint: a failed query must not break the caller's transaction
+                items = list(source(today))
+        except Exception:
+            logger.exception("Reminder source %s failed on %s, skipped", getattr(source, "__module__", source), today)
+            continue
+        yield from items
+
+
+def occasion_text(occasion: str) -> str:
+    """The occasion in words, for subjects and bodies: "còn 3 ngày đến hạn", "đến hạn hôm nay", "quá hạn 7 ngày"."""
+    from django.utils.translation import gettext as _
+
+    side, _sep, number = occasion.partition("-")
+    days = int(number or 0)
+    if side == "before":
+        return _("đến hạn hôm nay") if days == 0 else _("còn %(days)s ngày đến hạn") % {"days": days}
+    return _("quá hạn %(days)s ngày") % {"days": days}
+
+
+def date_vn(day: dt.date | None) -> str:
+    """dd/mm/yyyy, the way dates are shown everywhere."""
+    return day.strftime("%d/%m/%Y") if day else ""
