@@ -264,6 +264,10 @@ from nghiquyet.api.reporting import router as reporting_router  # noqa: E402
 api.add_router("", plans_router)
 api.add_router("", reporting_router)
 api.add_router("", "nghiquyet.api.members.router")  # the member register (writes atomic there)
+api.add_router("", "nghiquyet.api.notifications.router")  # the inbox (writes atomic there)
+api.add_router("", "nghiquyet.api.adjustments.router")  # target adjustments (writes atomic there)
+api.add_router("", "nghiquyet.api.study.router")  # study and dissemination (writes atomic there)
+api.add_router("", "nghiquyet.api.oversight.router")  # inspection and supervision (writes atomic there)
 
 
 def _atomic_writes(router: Router) -> None:

@@ -36,10 +36,13 @@ from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_record
 from nghiquyet.core.text import fold
 from nghiquyet.demo import data
+from nghiquyet.demo.adjustments import seed_adjustments
 from nghiquyet.demo.members import seed_members
+from nghiquyet.demo.notifications import seed_notifications
 from nghiquyet.demo.oversight import seed_oversight
 from nghiquyet.demo.plans import PlansSummary, seed_plans
 from nghiquyet.demo.reports import ReportsSummary, seed_reports
+from nghiquyet.demo.study import seed_study
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.org.selectors import unit_members_total, unit_subtree_stats
 from nghiquyet.org.services import NewUnit, unit_close, unit_create, unit_merge, unit_move
@@ -421,6 +424,9 @@ def seed_demo(stdout: TextIO | None = None) -> SeedResult:
         plans = seed_plans(province, say)
         reports = seed_reports(province, say)
         say(seed_oversight(province, say).line())
+        say(seed_study(province, say).line())
+        say(seed_adjustments(province, say).line())
+        say(seed_notifications(province, say).line())  # last: the scan reads what every step above made
         result = _summarize(province, created, units)
         result.plans = plans
         result.reports = reports

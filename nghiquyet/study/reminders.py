@@ -1,0 +1,99 @@
+"""Reminders of study write-ups (kind ``WRITEUP_DUE``), per the contract of ``notifications/reminders.py``.
+
+A write-up not yet received is reminded on each occasion of the settings (``occasion_for``: days before its due
+date, the day itself, days after it) while it stays unreceived, for ``LOOKBACK_DAYS`` after the due date:
+
+* to the member's own account (``member.person.user``) when there is one: one reminder per write-up;
+* otherwise to the users who keep the study records of the member's unit: those holding ``Perm.STUDY_CHANGE`` at
+  the nearest unit on the member's path where anyone holds it (the branch secretary, else the commune office,
+  else the province office), one reminder per branch, plan and due date listing how many are due.
+
+Keys carry the occasion, so each occasion is delivered once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from nghiquyet.accounts.models import RoleAssignment
+from nghiquyet.accounts.roles import Perm, role_permissions
+from nghiquyet.core.fields import path_ids
+from nghiquyet.notifications.reminders import Reminder, ReminderKind, occasion_for, reminder_settings
+from nghiquyet.study.models import WriteUp
+
+LOOKBACK_DAYS = 60   # an unreceived write-up is no longer reminded this long after its due date
+
+
+def _window(today: dt.date) -> tuple[dt.date, dt.date]:
+    conf = reminder_settings()
+    ahead = max(conf["BEFORE_DAYS"] or [0])
+    return today - dt.timedelta(days=LOOKBACK_DAYS), today + dt.timedelta(days=ahead)
+
+
+def _keepers() -> dict[int, list[int]]:
+    """``{unit_id: [user ids holding STUDY_CHANGE there]}`` (active users, open units)."""
+    roles = [role for role, perms in role_permissions().items() if Perm.STUDY_CHANGE in perms]
+    out: dict[int, list[int]] = defaultdict(list)
+    rows = RoleAssignment.objects.filter(role__in=roles, user__is_active=True, unit__valid_to__isnull=True)
+    for unit_id, user_id in rows.values_list("unit_id", "user_id").order_by("unit_id", "user_id").distinct():
+        out[unit_id].append(user_id)
+    return out
+
+
+def _nearest(keepers: dict[int, list[int]], path: str) -> list[int]:
+    for unit_id in reversed(path_ids(path)):
+        if keepers.get(unit_id):
+            return keepers[unit_id]
+    return []
+
+
+def reminders_due(today: dt.date) -> Iterator[Reminder]:
+    first, last = _window(today)
+    writeups = (WriteUp.objects.filter(received_on__isnull=True, due_on__gte=first, due_on__lte=last)
+                .select_related("member__person", "plan__resolution", "unit").order_by("due_on", "id"))
+    groups: dict[tuple[int, int, dt.date], list[WriteUp]] = defaultdict(list)
+    for writeup in writeups:
+        occasion = occasion_for(writeup.due_on, today)
+        if occasion is None:
+            continue
+        person = writeup.member.person
+        user_id = person.user_id if person is not None else None
+        if user_id is not None:
+            yield Reminder(
+                kind=ReminderKind.WRITEUP_DUE, key=f"writeup:{writeup.pk}:{occasion}", user_id=user_id,
+                subject=_("%(kind)s về %(symbol)s: hạn nộp %(d)s") % {
+                    "kind": writeup.get_kind_display(), "symbol": writeup.plan.resolution.symbol,
+                    "d": writeup.due_on.strftime("%d/%m/%Y")},
+                body=_("Đồng chí chưa nộp %(kind)s sau khi học tập, quán triệt %(symbol)s (%(plan)s). Hạn nộp: "
+                       "%(d)s.") % {"kind": writeup.get_kind_display().lower(),
+                                    "symbol": writeup.plan.resolution.symbol, "plan": writeup.plan.title,
+                                    "d": writeup.due_on.strftime("%d/%m/%Y")},
+                url=reverse("study_writeup", args=[writeup.pk]), due_on=writeup.due_on, unit_id=writeup.unit_id)
+        else:
+            groups[(writeup.plan_id, writeup.unit_id, writeup.due_on)].append(writeup)
+    if not groups:
+        return
+    keepers = _keepers()
+    for (plan_id, unit_id, due_on), items in groups.items():
+        occasion = occasion_for(due_on, today)
+        sample = items[0]
+        recipients = _nearest(keepers, sample.unit.path)
+        count = len(items)
+        subject = ngettext("%(n)d bài thu hoạch của %(unit)s chưa nộp, hạn %(d)s",
+                           "%(n)d bài thu hoạch của %(unit)s chưa nộp, hạn %(d)s", count) % {
+            "n": count, "unit": sample.unit.name, "d": due_on.strftime("%d/%m/%Y")}
+        names = ", ".join(w.member.full_name for w in items[:10]) + ("…" if count > 10 else "")
+        body = _("Kế hoạch %(plan)s (%(symbol)s): %(names)s chưa nộp %(kind)s, hạn nộp %(d)s.") % {
+            "plan": sample.plan.title, "symbol": sample.plan.resolution.symbol, "names": names,
+            "kind": sample.get_kind_display().lower(), "d": due_on.strftime("%d/%m/%Y")}
+        url = reverse("study_plan", args=[plan_id]) + "?bai=waiting#bai-thu-hoach"
+        for user_id in recipients:
+            yield Reminder(kind=ReminderKind.WRITEUP_DUE,
+                           key=f"writeups:{plan_id}:{unit_id}:{due_on.isoformat()}:{occasion}", user_id=user_id,
+                           subject=subject, body=body, url=url, due_on=due_on, unit_id=unit_id)

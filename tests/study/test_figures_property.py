@@ -1,0 +1,140 @@
+"""The study percentage against a brute-force count, over random trees of units and members with random
+attendance: for every unit of the tree, the subtree's members current on the day and those present at a session
+or make-up of a plan for the resolution held on or before it, counted by walking parent pointers in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nghiquyet.members.models import Member
+from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.resolutions.models import Document
+from nghiquyet.study.models import Attendance, AttendanceStatus, Audience, StudyPlan, StudySession
+from nghiquyet.study.selectors import percent, study_gaps, unit_figures
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2024, 1, 1)
+ON = dt.date(2025, 6, 30)
+_codes = itertools.count(1)
+
+
+def _day(offset: int) -> dt.date:
+    return START + dt.timedelta(days=offset)
+
+
+member_st = st.fixed_dictionaries({
+    "unit": st.integers(0, 20),                  # index into the tree's units (mod its size)
+    "joined": st.integers(0, 700),
+    "left": st.one_of(st.none(), st.integers(0, 700)),
+    "marks": st.lists(st.tuples(st.integers(0, 5), st.sampled_from(AttendanceStatus.values)), max_size=4),
+})
+
+tree_st = st.fixed_dictionaries({
+    "communes": st.lists(st.integers(0, 3), min_size=1, max_size=3),   # branches per commune
+    "members": st.lists(member_st, max_size=25),
+    "sessions": st.lists(st.tuples(st.integers(0, 1), st.integers(0, 700), st.booleans()), min_size=1,
+                         max_size=6),                                # (resolution, day, make-up?)
+})
+
+
+def _unit(parent: Unit | None, kind: str) -> Unit:
+    n = next(_codes)
+    path_parent = parent.path if parent else "/"
+    unit = Unit.objects.create(kind=kind, code=f"PT{n}", name=f"Đơn vị thử {n}", parent=parent,
+                               valid_from=START, depth=(parent.depth + 1) if parent else 0, path="/tmp/")
+    unit.path = f"{path_parent}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    return unit
+
+
+def _brute(units, members, marks, sessions, unit: Unit, resolution_id: int) -> tuple[int, int]:
+    by_id = {u.pk: u for u in units}
+
+    def under(u: Unit) -> bool:
+        while u is not None:
+            if u.pk == unit.pk:
+                return True
+            u = by_id.get(u.parent_id)
+        return False
+
+    current = [m for m in members if under(by_id[m.unit_id]) and m.joined_unit_on <= ON
+               and (m.left_unit_on is None or m.left_unit_on > ON)]
+    studied = {a_member for a_member, session_id, status in marks
+               if status == AttendanceStatus.PRESENT and sessions[session_id].held_on <= ON
+               and sessions[session_id].plan.resolution_id == resolution_id}
+    return len(current), sum(1 for m in current if m.pk in studied)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(tree=tree_st)
+def test_percent_matches_a_brute_force_count(tree):
+    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
+        "study-property", password="x")
+    with transaction.atomic():
+        root = _unit(None, UnitKind.PROVINCE)
+        units = [root]
+        for branches in tree["communes"]:
+            commune = _unit(root, UnitKind.COMMUNE)
+            units.append(commune)
+            units.extend(_unit(commune, UnitKind.BRANCH) for _ in range(branches))
+        documents = [Document.objects.create(unit=root, number=i + 1, type_code="NQ", issuer_code="TU",
+                                             symbol=f"{i + 1}-NQ/TU", issued_on=START, title=f"Nghị quyết {i}")
+                     for i in range(2)]
+        plans = [StudyPlan.objects.create(unit=root, resolution=d, title="Kế hoạch", starts_on=START,
+                                          ends_on=_day(200), deadline=_day(200), audience=Audience.SUBTREE,
+                                          holder_kinds=[UnitKind.COMMUNE]) for d in documents]
+        sessions = []
+        for resolution, offset, makeup in tree["sessions"]:
+            base = next((s for s in sessions if s.plan == plans[resolution] and s.makeup_of is None), None)
+            sessions.append(StudySession.objects.create(
+                plan=plans[resolution], unit=root, held_on=_day(offset),
+                makeup_of=base if makeup and base is not None else None))
+        members, marks = [], []
+        for spec in tree["members"]:
+            joined = _day(spec["joined"])
+            left = _day(spec["left"]) if spec["left"] is not None and spec["left"] >= spec["joined"] else None
+            member = Member.objects.create(unit=units[spec["unit"] % len(units)], full_name="Đảng viên",
+                                           joined_unit_on=joined, left_unit_on=left)
+            members.append(member)
+            for session_id, status in {i % len(sessions): st for i, st in spec["marks"]}.items():
+                Attendance.objects.create(session=sessions[session_id], member=member, unit=root, status=status)
+                marks.append((member.pk, session_id, status))
+
+        for unit in units:
+            figures = unit_figures(user=user, unit=unit, on=ON)
+            rows = {(r.unit.pk, r.is_self): r for block in figures.resolutions for r in block.rows}
+            assert len(figures.resolutions) == 2
+            for block in figures.resolutions:
+                rid = block.resolution.pk
+                expected_members, expected_studied = _brute(units, members, marks, sessions, unit, rid)
+                assert (block.total.members, block.total.studied) == (expected_members, expected_studied)
+                assert block.total.percent == percent(expected_studied, expected_members)
+                for child in (u for u in units if u.parent_id == unit.pk):
+                    row = next(r for r in block.rows if r.unit.pk == child.pk and not r.is_self)
+                    assert (row.members, row.studied) == _brute(units, members, marks, sessions, child, rid)
+                # the rows add up to the total
+                assert sum(r.members for r in block.rows) == block.total.members
+                assert sum(r.studied for r in block.rows) == block.total.studied
+            assert rows is not None
+        # the gaps of the briefing agree with the same rule, past the deadline
+        for gap in study_gaps(user=user, unit=root, on=ON):
+            assert (gap.members, gap.studied) == _brute(units, members, marks, sessions, gap.unit,
+                                                        gap.plan.resolution_id)
+            assert gap.studied < gap.members or gap.writeups_overdue
+        transaction.set_rollback(True)
+
+
+def test_percent_rounds_half_up_to_one_decimal():
+    assert percent(2, 3) == percent(200, 300)
+    assert str(percent(1, 8)) == "12.5"
+    assert str(percent(2, 3)) == "66.7"
+    assert percent(0, 0) is None

@@ -1,0 +1,174 @@
+"""Study pages: figures with a row per direct subordinate and drill-down, attendance, make-ups, write-ups; outside
+the scope 404; the figures page's queries pinned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from nghiquyet.members.models import Member
+from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.resolutions.models import Document
+from nghiquyet.study.models import Attendance, AttendanceStatus, StudyPlan, StudySession, WriteUp
+from nghiquyet.study.selectors import unit_figures
+from tests.study.helpers import absent_member, own_session, thematic_plan
+
+pytestmark = pytest.mark.django_db
+
+#: session, user, scope (roles, merge history 2), unit, plans, members × resolutions, write-ups, units to hold
+#: sessions, first sessions, subordinates, person (menu); plus the breadcrumbs' ancestors below the root
+FIGURES_QUERIES = 13
+
+
+def _percent(response, resolution_id: int) -> str:
+    html = response.content.decode()
+    match = re.search(rf'class="study-percent" data-resolution="{resolution_id}">([^<]*)<', html)
+    return match.group(1)
+
+
+def test_unit_page_rows_per_subordinate_and_drill_down(client, demo, frozen):
+    client.force_login(demo.tinh)
+    response = client.get(reverse("study_unit", args=[demo.province.pk]))
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert [b.resolution.symbol for b in figures.resolutions] == ["57-NQ/TW", "01-NQ/ĐH"] or len(
+        figures.resolutions) == 2
+    block = next(b for b in figures.resolutions if b.resolution.symbol == "01-NQ/ĐH")
+    units = {r.unit.pk for r in block.rows}
+    assert demo.commune.pk in units and demo.commune2.pk in units
+    assert sum(r.members for r in block.rows) == block.total.members
+    assert block.total.sessions.expected == sum(r.sessions.expected for r in block.rows)
+    assert block.total.sessions.missing > 0 and block.total.sessions.late > 0      # the demo's laggards
+    assert reverse("study_unit", args=[demo.commune.pk]) in response.content.decode()
+    # drill down to the commune, then to a branch: its members and whether each studied
+    response = client.get(reverse("study_unit", args=[demo.commune.pk]))
+    assert response.status_code == 200
+    response = client.get(reverse("study_unit", args=[demo.branch.pk]))
+    assert response.status_code == 200
+    page = response.context["members_page"]
+    assert page is not None and len(page.object_list) > 0
+    assert "Chưa học" in response.content.decode() or "Đã học" in response.content.decode()
+
+
+def test_figures_as_of_a_day(client, demo, frozen):
+    client.force_login(demo.xa)
+    early = client.get(reverse("study_unit", args=[demo.commune.pk]) + "?ngay=2025-11-01")
+    thematic = thematic_plan().resolution_id
+    assert _percent(early, thematic) == "0,0%"
+    bad = client.get(reverse("study_unit", args=[demo.commune.pk]) + "?ngay=31-12-2025")
+    assert bad.status_code == 200 and "không hợp lệ" in bad.content.decode()
+
+
+def test_outside_the_scope_is_404(client, demo, frozen):
+    session = own_session(thematic_plan(), demo.commune)
+    writeup = WriteUp.objects.filter(unit__path__under=demo.commune.path).first()
+    client.force_login(demo.xa2)
+    for url in (reverse("study_unit", args=[demo.commune.pk]), reverse("study_session", args=[session.pk]),
+                reverse("study_makeup", args=[session.pk]), reverse("study_writeup", args=[writeup.pk]),
+                reverse("study_writeup_file", args=[writeup.pk]), reverse("study_unit", args=["99999999"])):
+        assert client.get(url).status_code == 404, url
+    member = absent_member(session)
+    response = client.post(reverse("study_session", args=[session.pk]), {f"m-{member.pk}": "present"})
+    assert response.status_code == 404
+    assert Attendance.objects.get(session=session, member=member).status != AttendanceStatus.PRESENT
+
+
+def test_figures_page_query_count_is_fixed(client, demo, frozen, django_assert_num_queries):
+    """The same number of queries for the province (10.485 members, 38 units to hold sessions) and a commune."""
+    client.force_login(demo.tinh)
+    for unit in (demo.province, demo.commune):
+        client.get(reverse("study_unit", args=[unit.pk]))
+        with django_assert_num_queries(FIGURES_QUERIES + (1 if unit.parent_id else 0)):
+            assert client.get(reverse("study_unit", args=[unit.pk])).status_code == 200
+
+
+def test_figures_selector_query_count(demo, frozen, django_assert_num_queries):
+    for unit in (demo.province, demo.commune, demo.branch):
+        unit_figures(user=demo.tinh, unit=unit, on=dt.date(2026, 11, 25))   # the user's scope is loaded once
+        with django_assert_num_queries(6):
+            unit_figures(user=demo.tinh, unit=unit, on=dt.date(2026, 11, 25))
+
+
+def test_record_attendance_on_the_page_moves_the_percentage(client, demo, frozen):
+    session = own_session(thematic_plan(), demo.commune)
+    member = absent_member(session)
+    client.force_login(demo.xa)
+    unit_url = reverse("study_unit", args=[demo.commune.pk])
+    before = _percent(client.get(unit_url), session.plan.resolution_id)
+    url = reverse("study_session", args=[session.pk]) + f"?chi-bo={member.unit_id}"
+    page = client.get(url)
+    assert page.status_code == 200 and member.full_name in page.content.decode()
+    response = client.post(reverse("study_session", args=[session.pk]),
+                           {"don-vi": demo.commune.pk, "chi-bo": member.unit_id, f"m-{member.pk}": "present"})
+    assert response.status_code == 302
+    assert Attendance.objects.get(session=session, member=member).status == AttendanceStatus.PRESENT
+    after = _percent(client.get(unit_url), session.plan.resolution_id)
+    assert after != before
+
+
+def test_attendance_post_of_a_stranger_shows_the_vietnamese_message(client, demo, frozen):
+    session = own_session(thematic_plan(), demo.commune)
+    stranger = Member.objects.filter(unit__path__under=demo.commune2.path, left_unit_on__isnull=True).first()
+    client.force_login(demo.xa)
+    response = client.post(reverse("study_session", args=[session.pk]), {f"m-{stranger.pk}": "present"})
+    assert response.status_code == 422
+    assert stranger.full_name in response.content.decode()
+
+
+def test_create_plan_session_makeup_and_receive_writeup_through_pages(client, demo, frozen):
+    client.force_login(demo.xa)
+    resolution = Document.objects.get(unit=demo.commune, is_congress_resolution=True)
+    assert client.get(reverse("study_home")).status_code == 200
+    response = client.post(reverse("study_plan_create") + f"?nghi-quyet={resolution.pk}", {
+        "nghi-quyet": resolution.pk, "unit": demo.commune.pk, "symbol": "07-KH/ĐU", "title": "Kế hoạch học tập",
+        "form": "quan_triet", "starts_on": "2026-11-01", "ends_on": "2026-11-30", "deadline": "2026-11-30",
+        "audience": "unit", "writeup_kind": "essay", "writeup_days": "10"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = StudyPlan.objects.get(unit=demo.commune, symbol="07-KH/ĐU")
+    bad = client.post(reverse("study_plan", args=[plan.pk]), {"unit": demo.commune.pk, "held_on": "2027-01-01"})
+    assert bad.status_code == 200 and "tương lai" in bad.content.decode()
+    response = client.post(reverse("study_plan", args=[plan.pk]), {
+        "unit": demo.commune.pk, "held_on": "2026-11-20", "place": "Hội trường xã"})
+    assert response.status_code == 302
+    session = StudySession.objects.get(plan=plan)
+    branch_members = list(Member.objects.filter(unit=demo.branch, left_unit_on__isnull=True)[:3])
+    marks = {f"m-{branch_members[0].pk}": "present", f"m-{branch_members[1].pk}": "absent",
+             f"m-{branch_members[2].pk}": "excused"}
+    assert client.post(reverse("study_session", args=[session.pk]), marks).status_code == 302
+    response = client.post(reverse("study_makeup", args=[session.pk]), {"unit": demo.commune.pk,
+                                                                         "held_on": "2026-11-24"})
+    assert response.status_code == 302
+    makeup = StudySession.objects.get(makeup_of=session)
+    page = client.get(reverse("study_session", args=[makeup.pk]))
+    shown = {m.pk for m in page.context["members_page"]}
+    assert shown == {branch_members[1].pk, branch_members[2].pk}
+    writeup = WriteUp.objects.get(plan=plan, member=branch_members[0])
+    response = client.post(reverse("study_writeup", args=[writeup.pk]), {"received_on": "2026-11-25",
+                                                                         "text": "Bài thu hoạch."})
+    assert response.status_code == 302
+    writeup.refresh_from_db()
+    assert writeup.received_on == dt.date(2026, 11, 25)
+    detail = client.get(reverse("study_plan", args=[plan.pk]))
+    assert detail.status_code == 200 and branch_members[0].full_name in detail.content.decode()
+
+
+def test_a_branch_secretary_records_nothing_at_the_commune(client, demo, frozen):
+    session = own_session(thematic_plan(), demo.commune)
+    client.force_login(demo.chibo)
+    assert client.get(reverse("study_session", args=[session.pk])).status_code == 404   # not in their scope
+    response = client.get(reverse("study_unit", args=[demo.branch.pk]))
+    assert response.status_code == 200
+
+
+def test_plan_page_lists_writeups_with_overdue_filter(client, demo, frozen):
+    client.force_login(demo.xa)
+    plan = thematic_plan()
+    response = client.get(reverse("study_plan", args=[plan.pk]) + "?bai=overdue")
+    assert response.status_code == 200
+    for writeup in response.context["writeups_page"]:
+        assert writeup.received_on is None and writeup.due_on < dt.date(2026, 11, 25)
+        assert writeup.unit.path.startswith(demo.commune.path)
+    assert Unit.objects.filter(kind=UnitKind.BRANCH).exists()
