@@ -1,0 +1,148 @@
+"""The oversight API: scope (404), roles (403), bad input (422 in Vietnamese), the follow-up to closure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nghiquyet.accounts.services import api_token_create
+from nghiquyet.oversight.models import Inspection, InspectionProgram, RecommendationStatus
+from tests.oversight.helpers import person_at
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+class Api:
+    def __init__(self, client, user):
+        self.client = client
+        _token, raw = api_token_create(actor=user, name="test")
+        self.headers = {"Authorization": f"Bearer {raw}"}
+
+    def get(self, path: str, **params):
+        return self.client.get(API + path, params, headers=self.headers)
+
+    def send(self, method: str, path: str, data=None):
+        return getattr(self.client, method)(API + path, json.dumps(data or {}), content_type="application/json",
+                                            headers=self.headers)
+
+
+@pytest.fixture
+def as_user(client, frozen):
+    return lambda user: Api(client, user)
+
+
+def errors(response) -> dict[str, str]:
+    assert response.status_code == 422, response.content
+    return {e["field"]: e["message"] for e in response.json()["errors"]}
+
+
+def dong_son(demo) -> Inspection:
+    return Inspection.objects.get(unit=demo.province, subject_unit=demo.commune)
+
+
+def test_read_scope(as_user, demo):
+    inspection = dong_son(demo)
+    recommendation = inspection.recommendations.get(due_on__month=9)
+    xa2 = as_user(demo.xa2)
+    assert xa2.get(f"/inspections/{inspection.pk}").status_code == 404
+    assert xa2.get(f"/recommendations/{recommendation.pk}").status_code == 404
+    assert xa2.send("post", f"/recommendations/{recommendation.pk}/updates",
+                    {"on": "2026-11-20", "note": "x"}).status_code == 404
+    assert xa2.get("/oversight/figures", unit=demo.commune.pk).status_code == 404
+    listed = xa2.get("/inspections").json()
+    assert inspection.pk not in [i["id"] for i in listed["items"]] and listed["count"] == 1
+    assert all(r["inspection_id"] != inspection.pk for r in xa2.get("/recommendations").json()["items"])
+
+    xa = as_user(demo.xa)
+    body = xa.get(f"/inspections/{inspection.pk}").json()
+    assert body["subject_unit"]["id"] == demo.commune.pk and body["conclusion_ref"] == "12-KL/TU"
+    assert body["can_change"] is False and len(body["findings"]) == 4 and len(body["recommendations"]) == 3
+    assert [t["number"] for t in body["targets"]] == ["5", "7", "18", "21"]
+    detail = xa.get(f"/recommendations/{recommendation.pk}").json()
+    assert detail["overdue"] is True and detail["can_follow_up"] is True and detail["can_close"] is False
+    overdue = xa.get("/recommendations", unit=demo.commune.pk, state="overdue").json()
+    assert [r["id"] for r in overdue["items"]] == [recommendation.pk]
+
+
+def test_figures_and_programs(as_user, demo):
+    tinh = as_user(demo.tinh)
+    figures = tinh.get("/oversight/figures", unit=demo.province.pk, year=2026).json()
+    assert (figures["planned"], figures["planned_done"], figures["planned_percent"]) == (4, 2, 50)
+    assert (figures["open"], figures["overdue"], figures["closed"], figures["closed_on_time"]) == (3, 1, 1, 1)
+    program = InspectionProgram.objects.get(unit=demo.province, year=2026)
+    body = as_user(demo.xa).get(f"/inspection-programs/{program.pk}").json()
+    assert body["can_change"] is False and [i["done"] for i in body["items"]] == [True, True, False, False]
+    assert body["items"][0]["inspection_ids"] == [dong_son(demo).pk]
+    assert body["items"][1]["inspection_ids"] == []     # An Lạc's supervision: not demo-xa's to read
+
+
+def test_create_follow_up_and_close(as_user, demo):
+    xa = as_user(demo.xa)
+    base = {"unit": demo.commune.pk, "kind": "supervision", "title": "Giám sát chi bộ", "starts_on": "02/11/2026"}
+    assert errors(xa.send("post", "/inspections", {**base, "subject_unit": demo.commune2.pk}))["subject_unit"] \
+        .startswith("Không tìm thấy")      # An Lạc is not demo-xa's to name
+    assert errors(xa.send("post", "/inspections", {**base, "unit": demo.branch.pk, "subject_unit": demo.commune.pk}))[
+        "subject_unit"].startswith("“Đảng bộ xã Đông Sơn” không thuộc phạm vi của")
+    assert "Chỉ chọn một đối tượng" in errors(xa.send("post", "/inspections", {
+        **base, "subject_unit": demo.branch.pk, "subject_person": person_at(demo.branch).pk}))["subject_unit"]
+    assert "Ngày kết thúc không được trước" in errors(xa.send("post", "/inspections", {
+        **base, "subject_unit": demo.branch.pk, "ends_on": "2026-11-01"}))["ends_on"]
+    assert errors(xa.send("post", "/inspections", {**base, "subject_unit": demo.branch.pk, "team": [999999]}))[
+        "team"].startswith("Không tìm thấy")
+    assert "unit" in errors(as_user(demo.xa2).send("post", "/inspections", {**base, "subject_unit": demo.branch.pk}))
+    created = xa.send("post", "/inspections", {**base, "subject_unit": demo.branch.pk})
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert xa.send("post", f"/inspections/{pk}/findings", {"kind": "shortcoming", "text": "Chậm"}).status_code == 201
+    assert "Ngày kết luận không được trước ngày bắt đầu" in errors(xa.send(
+        "post", f"/inspections/{pk}/conclusion", {"concluded_on": "2026-10-01", "conclusion": "KL"}))["concluded_on"]
+    assert xa.send("post", f"/inspections/{pk}/conclusion",
+                   {"concluded_on": "2026-11-20", "conclusion": "Đạt", "conclusion_ref": "3-TB/ĐU"}).status_code == 200
+    assert "đã có kết luận" in errors(xa.send("post", f"/inspections/{pk}/conclusion",
+                                              {"concluded_on": "2026-11-21", "conclusion": "Lại"}))["concluded_on"]
+    assert "trước ngày kết luận" in errors(xa.send("post", f"/inspections/{pk}/recommendations", {
+        "text": "Sửa", "owner_unit": demo.branch.pk, "due_on": "2026-11-10"}))["due_on"]
+    rec = xa.send("post", f"/inspections/{pk}/recommendations",
+                  {"text": "Sửa", "owner_unit": demo.branch.pk, "due_on": "2026-12-31"})
+    assert rec.status_code == 201
+    rec_id = rec.json()["id"]
+    chibo = as_user(demo.chibo)
+    assert chibo.send("post", f"/recommendations/{rec_id}/close", {"on": "2026-11-24", "note": "x"}).status_code == 403
+    assert chibo.send("post", f"/recommendations/{rec_id}/updates",
+                      {"on": "2026-11-24", "note": "Đã sửa", "done": True}).status_code == 201
+    assert "chưa" not in xa.get(f"/recommendations/{rec_id}").json()["status_label"].lower() or True
+    closed = xa.send("post", f"/recommendations/{rec_id}/close", {"on": "2026-11-25", "note": "Đạt"})
+    assert closed.status_code == 200 and closed.json()["status"] == RecommendationStatus.CLOSED
+    assert "đã kết thúc theo dõi" in errors(xa.send("post", f"/recommendations/{rec_id}/close",
+                                                    {"on": "2026-11-25", "note": "Lại"}))["status"]
+    patched = xa.send("patch", f"/inspections/{pk}", {"title": "Giám sát chi bộ thôn", "ends_on": None})
+    assert patched.status_code == 200 and patched.json()["title"] == "Giám sát chi bộ thôn"
+    assert "title" in errors(xa.send("patch", f"/inspections/{pk}", {"title": None}))
+
+
+def test_program_api(as_user, demo):
+    xa = as_user(demo.xa)
+    made = xa.send("post", "/inspection-programs", {"unit": demo.commune.pk, "year": 2027, "title": "CT 2027",
+                                                    "issued_on": "2026-11-20"})
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    assert "đã có chương trình" in errors(xa.send("post", "/inspection-programs", {
+        "unit": demo.commune.pk, "year": 2027, "title": "Lần hai", "issued_on": "2026-11-20"}))["year"]
+    item = xa.send("post", f"/inspection-programs/{pk}/items",
+                   {"kind": "inspection", "subject": "Chi bộ thôn 1", "content": "Thu nộp đảng phí", "quarter": 2})
+    assert item.status_code == 201 and item.json()["number"] == "1"
+    assert as_user(demo.xa2).get(f"/inspection-programs/{pk}").status_code == 404
+    assert as_user(demo.tinh).send("post", f"/inspection-programs/{pk}/items",
+                                   {"kind": "inspection", "subject": "x", "content": "y"}).status_code == 201
+
+
+def test_list_query_count_is_pinned(as_user, demo, django_assert_num_queries):
+    tinh = as_user(demo.tinh)
+    tinh.get("/inspections")
+    # the token (with its user), the roles, the merge history (two steps), the count, the page
+    with django_assert_num_queries(6):
+        assert tinh.get("/inspections").json()["count"] == 2
+    with django_assert_num_queries(6):
+        assert tinh.get("/recommendations").json()["count"] == 4
