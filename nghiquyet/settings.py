@@ -242,6 +242,12 @@ NGHIQUYET = {
     "ADJUSTMENTS": {
         "PENDING_REMIND_DAYS": env.int("NGHIQUYET_ADJUSTMENT_REMIND_DAYS", 7, minimum=1, maximum=365),
     },
+    # Inspection and supervision (kiểm tra, giám sát, nghiquyet/oversight): document types an annual program may
+    # carry (PROGRAM_TYPES) and the conclusion or result notice of an inspection (CONCLUSION_TYPES).
+    "OVERSIGHT": {
+        "PROGRAM_TYPES": env.list("NGHIQUYET_OVERSIGHT_PROGRAM_TYPES", ["CTr", "KH"]),
+        "CONCLUSION_TYPES": env.list("NGHIQUYET_OVERSIGHT_CONCLUSION_TYPES", ["KL", "TB", "BC"]),
+    },
     "PAGE_SIZE": env.int("NGHIQUYET_PAGE_SIZE", 25, minimum=5, maximum=500),
     "API_TOKEN_DAYS": env.int("NGHIQUYET_API_TOKEN_DAYS", 90, minimum=1),
     # Document type codes (Quy định 399-QĐ/TW) accepted in symbols such as "58-NQ/TW".

@@ -33,6 +33,10 @@ for need in "$@"; do
     fonts)
       if [ ! -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]; then
         apt_install fonts-liberation2
+      fi
+      # pdftotext/pdfinfo: the tests read the briefing's PDF back (Vietnamese text, one page).
+      if ! command -v pdftotext >/dev/null || ! command -v pdfinfo >/dev/null; then
+        apt_install poppler-utils
       fi ;;
     *) echo "ensure-debian: unknown need '$need'" >&2; exit 2 ;;
   esac

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from nghiquyet.briefings import views
+
+urlpatterns = [
+    path("", views.briefing_home, name="briefing_home"),
+    path("<int:unit_id>/", views.briefing, name="briefing"),
+    path("<int:unit_id>/pdf/", views.briefing_pdf, name="briefing_pdf"),
+]
