@@ -136,3 +136,26 @@ def test_query_counts_are_pinned(client, demo, frozen, django_assert_num_queries
         assert client.get(reverse("oversight_inspection", args=[inspection.pk])).status_code == 200
     with django_assert_num_queries(9):
         assert client.get(reverse("oversight_recommendations"), {"trang-thai": "tat-ca"}).status_code == 200
+
+
+def test_every_page_renders(client, demo, frozen):
+    inspection = dong_son(demo)
+    program = InspectionProgram.objects.get(unit=demo.province, year=2026)
+    item = program.items.order_by("id").last()
+    client.force_login(demo.tinh)
+    for url in (reverse("oversight_programs"), reverse("oversight_program_create"),
+                reverse("oversight_inspection_create") + f"?muc={item.pk}",
+                reverse("oversight_inspection_create") + f"?don-vi={demo.commune.pk}",
+                reverse("oversight_inspection_edit", args=[inspection.pk]),
+                reverse("oversight_recommendations") + "?trang-thai=closed",
+                reverse("oversight_home") + "?nam=2025&trang-thai=da-ket-luan"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    text = client.get(reverse("oversight_inspection_create") + f"?muc={item.pk}").content.decode()
+    assert item.content in text                      # the form starts from the planned item
+    edit = client.get(reverse("oversight_inspection_edit", args=[inspection.pk])).content.decode()
+    assert "12-KL/TU" in edit and 'name="targets"' in edit
+    client.force_login(demo.chibo)
+    assert client.get(reverse("oversight_home")).status_code == 200
+    assert client.get(reverse("oversight_inspection", args=[inspection.pk])).status_code == 200
+    assert client.get(reverse("oversight_inspection_edit", args=[inspection.pk])).status_code == 403
