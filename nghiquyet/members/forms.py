@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nghiquyet.core.forms import IdChoiceField
+from nghiquyet.core.forms import IdChoiceField, IdMultipleChoiceField
 from nghiquyet.members.models import Gender, LeaveReason
 from nghiquyet.org.models import Unit
 
@@ -65,3 +65,21 @@ class TransferForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = units
+
+
+class MemberChoiceField(IdMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        year = f", {obj.birth_date.year}" if obj.birth_date else ""
+        card = f" · {obj.card_number}" if obj.card_number else ""
+        return f"{obj.full_name}{year}{card}"
+
+
+class TransferManyForm(TransferForm):
+    members = MemberChoiceField(label=_("Đảng viên chuyển đi"), queryset=None, widget=forms.CheckboxSelectMultiple,
+                                error_messages={"required": _("Chọn ít nhất một đảng viên."),
+                                                "invalid_choice": _("Đảng viên không hợp lệ hoặc đã chuyển đi.")})
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.order_fields(["members", "to_unit", "on"])

@@ -206,3 +206,21 @@ def member_transfer(*, actor, member: Member, to_unit: Unit, on: dt.date) -> Mem
     audit_create(actor=actor, obj=moved, fields=MEMBER_FIELDS, unit=to_unit)
     _recount(member.unit, to_unit)
     return moved
+
+
+@transaction.atomic
+def member_transfer_many(*, actor, members: list[Member], to_unit: Unit, on: dt.date) -> list[Member]:
+    """Transfer several members to ``to_unit`` from ``on`` (e.g. after a split, or when a village branch is
+    reorganized): all or none; a refusal names the member it concerns."""
+    if not members:
+        raise ValidationError({"members": _("Chọn ít nhất một đảng viên.")})
+    moved = []
+    for member in members:
+        try:
+            moved.append(member_transfer(actor=actor, member=member, to_unit=to_unit, on=on))
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError({field: [f"{member.full_name}: {m}" for m in messages]
+                                   for field, messages in exc.message_dict.items()}) from None
+    return moved

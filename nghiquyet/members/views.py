@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from nghiquyet.accounts.scope import can, covers, unit_get_visible
 from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.pagination import paginate
 from nghiquyet.members import selectors, services
-from nghiquyet.members.forms import LeaveForm, MemberForm, TransferForm
+from nghiquyet.members.forms import LeaveForm, MemberForm, TransferForm, TransferManyForm
 from nghiquyet.members.models import MEMBER_UNIT_KINDS, Member
 from nghiquyet.org.models import Unit
 
@@ -62,11 +63,17 @@ def member_list(request, unit_id: int):
     page = paginate(request, members)
     params = {k: v for k, v in (("q", query), ("subtree", "1" if subtree else ""),
                                 ("former", "1" if former else "")) if v}
-    template = "members/_member_results.html" if request.headers.get("HX-Request") else "members/member_list.html"
-    return render(request, template, {
-        "unit": unit, "members": page.object_list, "page_obj": page, "query": query, "subtree": subtree,
-        "former": former, "querystring": urlencode(params),
-        "can_add": can_register_at(request.user, unit),
+    context = {"unit": unit, "members": page.object_list, "page_obj": page, "query": query, "subtree": subtree,
+               "former": former, "querystring": urlencode(params)}
+    if request.headers.get("HX-Request"):  # the live search asks for the results only
+        return render(request, "members/_member_results.html", context)
+    can_transfer = unit.kind in MEMBER_UNIT_KINDS and covers(request.user, Perm.PERSON_CHANGE, unit)
+    unit_current = unit.member_count
+    if unit.valid_to is not None and can_transfer:  # a closed unit's count is history: ask the register
+        unit_current = selectors.member_counts_by_unit([unit.pk], timezone.localdate()).get(unit.pk, 0)
+    return render(request, "members/member_list.html", {
+        **context, "can_add": can_register_at(request.user, unit), "can_transfer": can_transfer,
+        "unit_current": unit_current,
     })
 
 
@@ -175,4 +182,37 @@ def member_transfer(request, member_id: int):
                              % {"name": moved.full_name, "unit": moved.unit.name})
             return redirect("member_detail", member_id=moved.pk)
     return render(request, "members/member_transfer.html", {"member": member, "unit": member.unit, "form": form},
+                  status=400 if form.errors else 200)
+
+
+#: At most this many members on the page that transfers several at once (a branch has tens).
+TRANSFER_MANY_MAX = 500
+
+
+@login_required
+def member_transfer_many(request, unit_id: int):
+    """Transfer several of a unit's members at once: after a split (members stay on the closed unit until
+    transferred), or when a village branch is reorganized."""
+    unit = unit_get_visible(request.user, unit_id)
+    if not covers(request.user, Perm.PERSON_CHANGE, unit):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi danh sách đảng viên của “%(unit)s”.")
+                               % {"unit": unit.name})
+    members = selectors.members_of(user=request.user, unit=unit)
+    initial = {"members": list(members.values_list("pk", flat=True)[:TRANSFER_MANY_MAX])} if _flag(
+        request, "all") else None
+    form = TransferManyForm(request.POST or None, initial=initial,
+                            members=members.filter(pk__in=members.values("pk")[:TRANSFER_MANY_MAX]),
+                            units=selectors.member_units_changeable(request.user, exclude=unit))
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["members"].select_related("unit").order_by("full_name", "pk"))
+        try:
+            moved = services.member_transfer_many(actor=request.user, members=chosen,
+                                                  to_unit=form.cleaned_data["to_unit"], on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã chuyển sinh hoạt %(n)d đảng viên đến “%(unit)s”.")
+                             % {"n": len(moved), "unit": form.cleaned_data["to_unit"].name})
+            return redirect("member_list", unit_id=form.cleaned_data["to_unit"].pk)
+    return render(request, "members/member_transfer_many.html", {"unit": unit, "form": form},
                   status=400 if form.errors else 200)

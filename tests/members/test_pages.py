@@ -190,3 +190,51 @@ def test_chibo_cannot_transfer_out_of_their_scope(demo, client):
     client.force_login(demo.chibo)
     page = client.get(reverse("member_transfer", args=[member.pk]))
     assert page.status_code == 200 and "Không có đơn vị nào khác" in page.content.decode()
+
+
+def test_transfer_many_all_or_none(demo, client):
+    to_unit = other_branch(demo)
+    old = make_member(demo.branch, actor=demo.xa, full_name="An Văn Cũ", joined_unit_on=days_ago(100))
+    new = make_member(demo.branch, actor=demo.xa, full_name="Bùi Văn Mới", joined_unit_on=days_ago(1))
+    client.force_login(demo.xa)
+    url = reverse("member_transfer_many", args=[demo.branch.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{old.pk}"' in page and "checked" not in page.split("Đảng viên chuyển đi")[1].split("</ul>")[0]
+    assert 'checked' in client.get(url, {"all": "1"}).content.decode()
+    counts = (current_count(demo.branch), current_count(to_unit))
+    refused = client.post(url, {"members": [old.pk, new.pk], "to_unit": to_unit.pk, "on": days_ago(5).isoformat()})
+    assert refused.status_code == 400 and "Bùi Văn Mới: Ngày thôi sinh hoạt" in refused.content.decode()
+    assert (current_count(demo.branch), current_count(to_unit)) == counts  # nobody moved
+    assert "Chọn ít nhất một đảng viên." in client.post(url, {"to_unit": to_unit.pk,
+                                                             "on": today().isoformat()}).content.decode()
+    done = client.post(url, {"members": [old.pk, new.pk], "to_unit": to_unit.pk, "on": today().isoformat()},
+                       follow=True)
+    assert "Đã chuyển sinh hoạt 2 đảng viên" in done.content.decode()
+    assert (current_count(demo.branch), current_count(to_unit)) == (counts[0] - 2, counts[1] + 2)
+    demo.branch.refresh_from_db()
+    to_unit.refresh_from_db()
+    assert (demo.branch.member_count, to_unit.member_count) == (counts[0] - 2, counts[1] + 2)
+
+
+def test_members_left_on_a_split_unit_are_shown_and_transferred(demo, client):
+    from nghiquyet.org.models import Unit, UnitKind
+    from nghiquyet.org.services import NewUnit, unit_split
+
+    source = (Unit.objects.filter(parent=demo.commune, kind=UnitKind.BRANCH, valid_to__isnull=True)
+              .exclude(pk=demo.branch.pk).order_by("-code").first())
+    n = current_count(source)
+    unit_split(actor=demo.xa, unit=source, effective_date=today(), decision_ref="Quyết định 5-QĐ/ĐU", parts=[
+        NewUnit(code="DS.P1", name="Chi bộ Phần Một", kind=UnitKind.BRANCH, member_count=n - 2),
+        NewUnit(code="DS.P2", name="Chi bộ Phần Hai", kind=UnitKind.BRANCH, member_count=2)])
+    client.force_login(demo.xa)
+    listing = client.get(reverse("member_list", args=[source.pk])).content.decode()
+    assert f"Còn {n} đảng viên chưa chuyển sinh hoạt" in listing
+    assert reverse("member_transfer_many", args=[source.pk]) in listing
+    assert reverse("member_create", args=[source.pk]) not in listing  # a closed unit takes no one new
+    part = Unit.objects.get(code="DS.P1")
+    ids = list(Member.objects.filter(unit=source, left_unit_on__isnull=True).values_list("pk", flat=True))
+    response = client.post(reverse("member_transfer_many", args=[source.pk]),
+                           {"members": ids[:-2], "to_unit": part.pk, "on": today().isoformat()})
+    assert response.status_code == 302 and response["Location"] == reverse("member_list", args=[part.pk])
+    part.refresh_from_db()
+    assert part.member_count == current_count(part) == n - 2 and current_count(source) == 2
