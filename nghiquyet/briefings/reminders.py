@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import RoleAssignment
 from nghiquyet.briefings.selectors import Briefing, WindowKind, briefing_for, conf, window_of
+from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.notifications.reminders import Reminder, ReminderKind, date_vn, reminder_settings
 
 
@@ -99,7 +100,8 @@ def digest_text(briefing: Briefing, *, label: str, url: str) -> str:
 
     if b.study.available:
         gaps = [_("%(res)s — %(unit)s: %(studied)s/%(members)s đảng viên đã học") % {
-            "res": g.plan.resolution, "unit": g.unit.name, "studied": g.studied, "members": g.members}
+            "res": g.plan.resolution, "unit": g.unit.name, "studied": format_vn_decimal(g.studied),
+            "members": format_vn_decimal(g.members)}
             for g in b.study.gaps[:rows]]
         out += _lines("5. " + _("Học tập, quán triệt nghị quyết còn thiếu"), gaps, b.study.count,
                       _("Không có nghị quyết nào còn thiếu học tập, quán triệt."))

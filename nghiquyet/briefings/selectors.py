@@ -222,7 +222,8 @@ class StudySection:
 
     @property
     def count(self) -> int:
-        return len(self.gaps)
+        """Units (the committee itself, for its whole subtree, or a direct subordinate) with a gap."""
+        return len({g.unit.pk for g in self.gaps})
 
 
 @dataclass
@@ -252,7 +253,7 @@ class Briefing:
             out.append(("kien-nghi", _("Kiến nghị chưa xong"), self.recommendations.open))
             out.append(("kien-nghi", _("Kiến nghị quá hạn"), self.recommendations.overdue))
         if self.study.available:
-            out.append(("hoc-tap", _("Nghị quyết còn thiếu học tập"), self.study.count))
+            out.append(("hoc-tap", _("Đơn vị chưa học tập, quán triệt đủ"), self.study.count))
         return out
 
 
