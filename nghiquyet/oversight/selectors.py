@@ -247,6 +247,14 @@ def figures(*, user, unit: Unit, year: int, on: dt.date) -> Figures:
 # ------------------------------------------------------------------ choices for the forms and the API
 
 
+def subunits(user, unit: Unit) -> list[Unit]:
+    """The open party organizations directly under ``unit`` that the user sees (to drill down the figures)."""
+    from nghiquyet.accounts.scope import units_visible
+
+    return list(units_visible(user).filter(parent=unit, valid_to__isnull=True, kind__in=UnitKind.party_kinds())
+                .only("id", "name", "path").order_by("name"))
+
+
 def units_conducting(user) -> QuerySet[Unit]:
     """Party organizations where the user may conduct inspections (``Perm.INSPECTION_CHANGE``), open ones."""
     return units_changeable(user, Perm.INSPECTION_CHANGE).filter(

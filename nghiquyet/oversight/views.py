@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.roles import Perm
-from nghiquyet.accounts.scope import can, roles_of, unit_get_visible
+from nghiquyet.accounts.scope import can, roles_of, scope_of, unit_get_visible
 from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.ids import get_or_404, is_valid_id
 from nghiquyet.core.pagination import paginate
@@ -79,6 +79,8 @@ def home(request):
                                                  concluded=CONCLUDED.get(state), query=query)
         context.update(
             figures=selectors.figures(user=user, unit=unit, year=year, on=_today()),
+            subunits=selectors.subunits(user, unit),
+            parent_visible=bool(unit.parent_id) and scope_of(user).covers(unit.path.rsplit("/", 2)[0] + "/"),
             programs=list(selectors.programs_visible(user, year=year).filter(unit__path__under=unit.path)
                           .order_by("unit__path")),
             page_obj=paginate(request, inspections),

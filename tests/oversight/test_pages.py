@@ -130,7 +130,7 @@ def test_query_counts_are_pinned(client, demo, frozen, django_assert_num_queries
     inspection = dong_son(demo)
     client.force_login(demo.tinh)
     client.get(reverse("oversight_home"))   # warm caches (content types, translations)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert client.get(reverse("oversight_home")).status_code == 200
     with django_assert_num_queries(16):
         assert client.get(reverse("oversight_inspection", args=[inspection.pk])).status_code == 200
@@ -159,3 +159,15 @@ def test_every_page_renders(client, demo, frozen):
     assert client.get(reverse("oversight_home")).status_code == 200
     assert client.get(reverse("oversight_inspection", args=[inspection.pk])).status_code == 200
     assert client.get(reverse("oversight_inspection_edit", args=[inspection.pk])).status_code == 403
+
+
+def test_home_drills_down_and_up_within_scope(client, demo, frozen):
+    client.force_login(demo.tinh)
+    text = client.get(reverse("oversight_home")).content.decode()
+    assert f'<option value="{demo.commune.pk}">— {demo.commune.name}</option>' in text
+    text = client.get(reverse("oversight_home"), {"don-vi": demo.commune.pk}).content.decode()
+    assert f"?don-vi={demo.province.pk}&amp;nam=" in text            # up to the province
+    client.force_login(demo.xa)
+    text = client.get(reverse("oversight_home")).content.decode()
+    assert f"?don-vi={demo.province.pk}&amp;nam=" not in text        # not above its own scope
+    assert demo.branch.name in text
