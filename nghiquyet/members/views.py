@@ -19,7 +19,7 @@ from nghiquyet.core.pagination import paginate
 from nghiquyet.members import selectors, services
 from nghiquyet.members.forms import LeaveForm, MemberForm, TransferForm, TransferManyForm
 from nghiquyet.members.models import MEMBER_UNIT_KINDS, Member
-from nghiquyet.org.models import Unit
+from nghiquyet.org.models import Unit, UnitKind
 
 
 def _flag(request, name: str) -> bool:
@@ -56,7 +56,9 @@ def _require_current(request, member: Member):
 def member_list(request, unit_id: int):
     unit = unit_get_visible(request.user, unit_id)
     query = (request.GET.get("q") or "").strip()[:200]
-    subtree = _flag(request, "subtree")
+    # A committee without members of its own (a province, a district, most communes) lists its whole subtree.
+    whole_only = unit.valid_to is None and unit.member_count == 0 and unit.kind != UnitKind.BRANCH
+    subtree = whole_only or _flag(request, "subtree")
     former = _flag(request, "former")
     members = selectors.members_of(user=request.user, unit=unit, subtree=subtree, query=query,
                                    include_former=former)
@@ -64,7 +66,7 @@ def member_list(request, unit_id: int):
     params = {k: v for k, v in (("q", query), ("subtree", "1" if subtree else ""),
                                 ("former", "1" if former else "")) if v}
     context = {"unit": unit, "members": page.object_list, "page_obj": page, "query": query, "subtree": subtree,
-               "former": former, "querystring": urlencode(params)}
+               "whole_only": whole_only, "former": former, "querystring": urlencode(params)}
     if request.headers.get("HX-Request"):  # the live search asks for the results only
         return render(request, "members/_member_results.html", context)
     can_transfer = unit.kind in MEMBER_UNIT_KINDS and covers(request.user, Perm.PERSON_CHANGE, unit)

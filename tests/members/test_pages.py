@@ -53,6 +53,13 @@ def test_subtree_list_has_the_same_query_count_at_any_size(demo, client, setting
     assert "Trang 3/210" in province.content.decode()
 
 
+def test_a_committee_without_own_members_lists_its_subtree(demo, client):
+    client.force_login(demo.tinh)
+    text = client.get(reverse("member_list", args=[demo.province.pk])).content.decode()
+    assert "10.485 đảng viên đang sinh hoạt" in text
+    assert 'name="subtree" value="1" checked disabled' in text
+
+
 def test_commune_list_and_subtree_toggle(demo, client):
     client.force_login(demo.xa)
     url = reverse("member_list", args=[demo.commune.pk])
