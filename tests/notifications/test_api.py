@@ -82,3 +82,11 @@ def test_mutes(call, demo):
 
 def test_anonymous_is_refused(client):
     assert client.get(API + "/notifications").status_code == 401
+
+
+def test_the_list_query_count_does_not_grow_with_the_items(call, demo, inbox, django_assert_num_queries):
+    as_xa = call(demo.xa)
+    as_xa("get", "/notifications")
+    with django_assert_num_queries(3):  # the token with its user, count, one page of rows (with their units)
+        body = as_xa("get", "/notifications").json()
+    assert body["count"] >= 3

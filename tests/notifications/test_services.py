@@ -153,3 +153,26 @@ def test_marking_read_is_for_the_owner_only(inbox, demo):
     assert services.notifications_mark_all_read(actor=demo.xa) >= 2
     assert not Notification.objects.filter(user=demo.xa, read_at__isnull=True).exists()
     assert Notification.objects.filter(user=demo.xa2, read_at__isnull=True).exists()
+
+
+def test_the_remind_command_scans_and_sends_once(demo, mailed, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "REMINDERS": {
+        **settings.NGHIQUYET["REMINDERS"], "SEND_BATCH": 1,
+        "SOURCES": ["nghiquyet.programs.reminders.reminders_due"]}}
+    from nghiquyet.programs.models import Task, TaskStatus
+
+    task = Task.objects.filter(advisor__user=demo.xa).exclude(status=TaskStatus.DONE).order_by("pk").first()
+    Task.objects.filter(pk=task.pk).update(due_date=dt.date(2026, 12, 10))
+    out = StringIO()
+    call_command("remind", "--date", "2026-12-10", stdout=out)
+    assert "đã gửi" in out.getvalue()
+    sent = Delivery.objects.filter(user=mailed, key__startswith="task:", email_status=EmailStatus.SENT)
+    assert sent.filter(key=f"task:{task.pk}:before-0").exists()
+    assert len(mail.outbox) == sent.count() >= 1  # every pending one, in batches of one
+    call_command("remind", "--date", "2026-12-10", stdout=StringIO())
+    assert len(mail.outbox) == sent.count()
