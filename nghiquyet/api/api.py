@@ -268,6 +268,7 @@ api.add_router("", "nghiquyet.api.notifications.router")  # the inbox (writes at
 api.add_router("", "nghiquyet.api.adjustments.router")  # target adjustments (writes atomic there)
 api.add_router("", "nghiquyet.api.study.router")  # study and dissemination (writes atomic there)
 api.add_router("", "nghiquyet.api.oversight.router")  # inspection and supervision (writes atomic there)
+api.add_router("", "nghiquyet.api.briefings.router")  # the briefing (giao ban), read only
 
 
 def _atomic_writes(router: Router) -> None:
