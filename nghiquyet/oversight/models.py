@@ -77,6 +77,12 @@ class PlannedInspection(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.subject}"
 
+    @property
+    def quarter_label(self) -> str:
+        if not self.quarter:
+            return ""
+        return _("Quý %(q)s") % {"q": ("I", "II", "III", "IV")[self.quarter - 1]}
+
 
 class Inspection(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị tiến hành"), on_delete=models.PROTECT,
