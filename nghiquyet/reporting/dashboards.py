@@ -217,7 +217,7 @@ def _rank(target: Target, rows: list[RankRow]) -> list[RankRow]:
 
 def _with_status(target: Target, period: Period, rows: list[RankRow]) -> list[RankRow]:
     ids = [r.unit_id for r in rows]
-    plans = evaluation.plans_at(target, ids)
+    plans = evaluation.plans_at(target, ids, period.end)
     for row in rows:
         row.milestone = plans[row.unit_id].milestones.get(period.year) if row.unit_id in plans else None
         row.status = evaluation.status_of(aggregation=target.aggregation, direction=target.direction,

@@ -215,3 +215,44 @@ class AttachmentForm(forms.Form):
         field.widget.attrs["accept"] = ",".join(f".{ext}" for ext in ALLOWED_TYPES)
         field.help_text = _("Nhận tệp %(types)s, tối đa %(mb)d MB.") % {
             "types": ", ".join(ALLOWED_TYPES), "mb": max_upload_bytes() // (1024 * 1024)}
+
+
+# ------------------------------------------------------------------ target adjustments
+
+
+class AdjustmentProposeForm(forms.Form):
+    """A proposal to change a target: which value (the term target or one year's milestone), to what, why."""
+
+    unit = UnitChoiceField(label=_("Đơn vị đề xuất"), queryset=None, empty_label=None)
+    what = forms.ChoiceField(label=_("Nội dung điều chỉnh"))
+    new_value = VNDecimalField(label=_("Giá trị đề xuất"), max_digits=24, decimal_places=6)
+    reason = forms.CharField(label=_("Lý do điều chỉnh"), widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("Nguyên nhân khách quan, chủ quan; căn cứ đề xuất."))
+    proposed_on = forms.DateField(label=_("Ngày đề xuất (ngày tờ trình)"), **DATE_WIDGET)
+
+    def __init__(self, *args, units, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["what"].choices = choices
+
+    def values(self) -> dict:
+        """``field`` and ``year`` for ``adjustment_propose`` from the chosen "term_target" or "milestone-2026"."""
+        what = self.cleaned_data["what"]
+        field, _sep, year = what.partition("-")
+        return {"unit": self.cleaned_data["unit"], "field": field, "year": int(year) if year else None,
+                "new_value": self.cleaned_data["new_value"], "reason": self.cleaned_data["reason"],
+                "proposed_on": self.cleaned_data["proposed_on"]}
+
+
+class AdjustmentDecisionForm(forms.Form):
+    OUTCOMES = (("approve", _("Phê duyệt điều chỉnh")), ("reject", _("Không phê duyệt")))
+
+    outcome = forms.ChoiceField(label=_("Quyết định"), choices=OUTCOMES, widget=forms.RadioSelect)
+    decision_number = forms.CharField(label=_("Số, ký hiệu quyết định"), max_length=80,
+                                      help_text=_("Ví dụ: 215-QĐ/TU, 36-QĐ/ĐU."))
+    decision_date = forms.DateField(label=_("Ngày quyết định"), **DATE_WIDGET)
+    effective_from = forms.DateField(label=_("Áp dụng từ ngày"), required=False,
+                                     help_text=_("Khi phê duyệt: số liệu các kỳ kết thúc từ ngày này được đánh giá "
+                                                 "theo giá trị mới."), **DATE_WIDGET)
+    note = forms.CharField(label=_("Ý kiến của cấp ủy"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Bắt buộc khi không phê duyệt."))

@@ -260,3 +260,83 @@ class Alignment(models.Model):
     def __str__(self) -> str:
         source = self.from_target or self.from_item or self.from_task
         return f"{source} → {self.to_target or self.to_item}"
+
+
+class AdjustmentField(models.TextChoices):
+    """What an adjustment changes: the end-of-term value or one year's milestone."""
+
+    TERM_TARGET = "term_target", _("Mục tiêu cuối nhiệm kỳ")
+    MILESTONE = "milestone", _("Mốc năm")
+
+
+class AdjustmentStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    APPROVED = "approved", _("Đã phê duyệt")
+    REJECTED = "rejected", _("Không phê duyệt")
+    WITHDRAWN = "withdrawn", _("Đã rút đề xuất")
+
+
+class TargetAdjustment(models.Model):
+    """A proposed change (điều chỉnh chỉ tiêu) of a target's end-of-term value or of one year's milestone, and
+    the owner committee's decision on it. Nothing is overwritten: ``Target`` and ``Milestone`` keep the values the
+    resolution set; an approved adjustment applies from ``effective_from`` (``selectors.adjustments_in_force``)."""
+
+    target = models.ForeignKey(Target, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT,
+                               related_name="adjustments")
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị đề xuất"), on_delete=models.PROTECT, related_name="+",
+                             editable=False)
+    field = models.CharField(_("nội dung điều chỉnh"), max_length=16, choices=AdjustmentField.choices)
+    year = models.PositiveSmallIntegerField(_("năm của mốc"), null=True, blank=True)
+    old_value = models.DecimalField(_("giá trị đang áp dụng"), **AMOUNT)
+    new_value = models.DecimalField(_("giá trị đề xuất"), **AMOUNT)
+    reason = models.TextField(_("lý do"))
+    proposed_on = models.DateField(_("ngày đề xuất"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    status = models.CharField(_("tình trạng"), max_length=12, choices=AdjustmentStatus.choices,
+                              default=AdjustmentStatus.PENDING)
+    decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    decision_type = models.CharField(_("loại văn bản quyết định"), max_length=8, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    effective_from = models.DateField(_("có hiệu lực từ ngày"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến của cấp ủy"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-proposed_on", "-id"]
+        indexes = [models.Index(fields=["target", "status"], name="adjustment_target_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(field=AdjustmentField.MILESTONE, year__isnull=False)
+                           | models.Q(field=AdjustmentField.TERM_TARGET, year__isnull=True)),
+                name="adjustment_year_iff_milestone"),
+            models.CheckConstraint(
+                condition=(~models.Q(status=AdjustmentStatus.APPROVED)
+                           | models.Q(effective_from__isnull=False, decision_date__isnull=False)),
+                name="adjustment_approved_has_dates"),
+            models.UniqueConstraint(fields=["target", "year"], name="one_pending_milestone_adjustment",
+                                    condition=models.Q(status=AdjustmentStatus.PENDING,
+                                                       field=AdjustmentField.MILESTONE)),
+            models.UniqueConstraint(fields=["target"], name="one_pending_term_adjustment",
+                                    condition=models.Q(status=AdjustmentStatus.PENDING,
+                                                       field=AdjustmentField.TERM_TARGET)),
+        ]
+        verbose_name = _("điều chỉnh chỉ tiêu")
+        verbose_name_plural = _("điều chỉnh chỉ tiêu")
+
+    def __str__(self) -> str:
+        return str(_("Điều chỉnh %(what)s của chỉ tiêu %(target)s")) % {"what": self.what, "target": self.target.number}
+
+    @property
+    def what(self) -> str:
+        """"mốc năm 2026" or "mục tiêu cuối nhiệm kỳ"."""
+        if self.field == AdjustmentField.MILESTONE:
+            return str(_("mốc năm %(y)s")) % {"y": self.year}
+        return str(_("mục tiêu cuối nhiệm kỳ"))
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AdjustmentStatus.PENDING

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -289,3 +292,181 @@ def attachment_get(user, pk) -> Attachment:
     """An attachment of a document the user may read (``Http404`` otherwise)."""
     attachments = issued_above_filter(Attachment.objects.all(), user, unit_field="document__unit")
     return get_or_404(attachments.select_related("document__unit"), pk, _("Không tìm thấy tệp đính kèm."))
+
+
+# ------------------------------------------------------------------ target adjustments (điều chỉnh chỉ tiêu)
+
+@dataclass(frozen=True)
+class AppliedAdjustment:
+    """An approved adjustment as plans read it (``approved_adjustments``)."""
+
+    id: int
+    target_id: int
+    field: str
+    year: int | None
+    value: Decimal
+    decision_number: str
+    decision_type: str
+    decision_date: dt.date
+    effective_from: dt.date
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        return self.field, self.year
+
+    @property
+    def label(self) -> str:
+        """"điều chỉnh theo Quyết định số 215-QĐ/TU ngày 30/06/2026"."""
+        return adjustment_label(self.decision_type, self.decision_number, self.decision_date)
+
+
+def adjustment_label(decision_type: str, decision_number: str, decision_date: dt.date | None) -> str:
+    from nghiquyet.resolutions.symbols import document_types
+
+    kind = str(document_types().get(decision_type, _("Quyết định")))
+    return _("điều chỉnh theo %(kind)s số %(number)s ngày %(date)s") % {
+        "kind": kind, "number": decision_number, "date": decision_date.strftime("%d/%m/%Y") if decision_date else ""}
+
+
+_APPLIED_FIELDS = ("id", "target_id", "field", "year", "new_value", "decision_number", "decision_type",
+                   "decision_date", "effective_from")
+
+
+def approved_adjustments(target_ids: Iterable[int], *, on: dt.date | None = None) -> dict[int, list[AppliedAdjustment]]:
+    """{target id: its approved adjustments effective on or before ``on`` (all when ``None``)}, one query. For the
+    plan engine (``reporting.evaluation``) and the services: the targets were already read through a scoped
+    selector."""
+    from nghiquyet.resolutions.models import AdjustmentStatus, TargetAdjustment
+
+    rows = TargetAdjustment.objects.filter(target_id__in=list(target_ids), status=AdjustmentStatus.APPROVED)
+    if on is not None:
+        rows = rows.filter(effective_from__lte=on)
+    out: dict[int, list[AppliedAdjustment]] = {}
+    for values in rows.order_by("effective_from", "decision_date", "id").values_list(*_APPLIED_FIELDS):
+        applied = AppliedAdjustment(*values)
+        out.setdefault(applied.target_id, []).append(applied)
+    return out
+
+
+def adjustments_in_force(adjustments: Iterable[AppliedAdjustment],
+                         on: dt.date | None) -> dict[tuple[str, int | None], AppliedAdjustment]:
+    """THE rule of when an adjustment counts: of the approved adjustments of one target, those whose effective
+    date is on or before ``on`` (the end of the evaluated period; ``None``: every one, "as decided so far"); per
+    field and year the one effective last wins (then the later decision, then the later record)."""
+    in_force: dict[tuple[str, int | None], AppliedAdjustment] = {}
+    for a in sorted(adjustments, key=lambda a: (a.effective_from, a.decision_date, a.id)):
+        if on is None or a.effective_from <= on:
+            in_force[a.key] = a
+    return in_force
+
+
+def apply_adjustments(milestones: dict[int, Decimal], term_target: Decimal | None,
+                      in_force: dict[tuple[str, int | None], AppliedAdjustment]
+                      ) -> tuple[dict[int, Decimal], Decimal | None]:
+    """The milestones and term target with the adjustments in force applied (the inputs are left untouched). A
+    new term target also moves the last year's milestone when that one equals the original term target (the
+    resolution rules make the term's last milestone the term target)."""
+    from nghiquyet.resolutions.models import AdjustmentField
+
+    if not in_force:
+        return milestones, term_target
+    adjusted = dict(milestones)
+    term = in_force.get((AdjustmentField.TERM_TARGET, None))
+    if term is not None:
+        last = max(milestones) if milestones else None
+        if last is not None and term_target is not None and milestones[last] == term_target:
+            adjusted[last] = term.value
+        term_target = term.value
+    for (field_name, year), a in in_force.items():
+        if field_name == AdjustmentField.MILESTONE and year in milestones:
+            adjusted[year] = a.value
+    return adjusted, term_target
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One line of a target's plan on the target page: original value, value in force, and the decision."""
+
+    field: str
+    year: int | None
+    original: Decimal | None
+    value: Decimal | None
+    adjustment: AppliedAdjustment | None
+
+    @property
+    def adjusted(self) -> bool:
+        return self.adjustment is not None and self.value != self.original
+
+
+def target_plan(target: Target, *, on: dt.date | None = None,
+                approved: list[AppliedAdjustment] | None = None) -> dict:
+    """The target's term target and milestones as the resolution set them and as in force on ``on`` (default:
+    every approved adjustment, effective or not yet): {"term": PlanLine, "milestones": [PlanLine]}. One query
+    (none when ``approved`` is given; the milestones are read from ``target.milestones``, usually prefetched)."""
+    from nghiquyet.resolutions.models import AdjustmentField
+
+    if approved is None:
+        approved = approved_adjustments([target.pk]).get(target.pk, [])
+    original = {m.year: m.value for m in target.milestones.all()}
+    in_force = adjustments_in_force(approved, on)
+    milestones, term_target = apply_adjustments(original, target.target_value, in_force)
+    term_change = in_force.get((AdjustmentField.TERM_TARGET, None))
+    lines = []
+    for year in sorted(original):
+        change = in_force.get((AdjustmentField.MILESTONE, year))
+        if change is None and milestones[year] != original[year]:
+            change = term_change
+        lines.append(PlanLine(AdjustmentField.MILESTONE, year, original[year], milestones[year], change))
+    return {"term": PlanLine(AdjustmentField.TERM_TARGET, None, target.target_value, term_target, term_change),
+            "milestones": lines}
+
+
+def adjustments_visible(user, *, target: Target | None = None, unit: Unit | None = None,
+                        status: str = "") -> QuerySet:
+    """Adjustments of units in the user's scope (every state), and the approved ones of what the levels above
+    issued (they change what the subtree must reach); pending proposals of other units stay with them."""
+    from django.db.models import Q
+
+    from nghiquyet.accounts.scope import unit_read_q, unit_scope_q
+    from nghiquyet.resolutions.models import AdjustmentStatus, TargetAdjustment
+
+    rows = TargetAdjustment.objects.filter(
+        unit_scope_q(user, prefix="unit__") | (unit_read_q(user, prefix="unit__")
+                                                & Q(status=AdjustmentStatus.APPROVED)))
+    if target is not None:
+        rows = rows.filter(target=target)
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related("target__document", "unit", "proposed_by", "decided_by")
+
+
+def adjustment_get(user, pk):
+    return get_or_404(adjustments_visible(user), pk, _("Không tìm thấy đề xuất điều chỉnh chỉ tiêu."))
+
+
+def adjustments_to_decide(user) -> QuerySet:
+    """Pending proposals the user may decide (``Perm.ADJUSTMENT_DECIDE`` reaching the target's unit), oldest
+    first."""
+    from nghiquyet.accounts.roles import Perm
+    from nghiquyet.accounts.scope import scope_filter
+    from nghiquyet.resolutions.models import AdjustmentStatus, TargetAdjustment
+
+    rows = TargetAdjustment.objects.filter(status=AdjustmentStatus.PENDING, target__unit__valid_to__isnull=True)
+    return scope_filter(rows, user, unit_field="target__unit", perm=Perm.ADJUSTMENT_DECIDE).select_related(
+        "target__document", "unit", "proposed_by").order_by("proposed_on", "id")
+
+
+def adjustment_may_decide(user, adjustment) -> bool:
+    from nghiquyet.accounts.roles import Perm
+    from nghiquyet.accounts.scope import can
+
+    return adjustment.is_pending and can(user, Perm.ADJUSTMENT_DECIDE, adjustment.target.unit)
+
+
+def adjustment_may_withdraw(user, adjustment) -> bool:
+    from nghiquyet.accounts.roles import Perm
+    from nghiquyet.accounts.scope import can
+
+    return adjustment.is_pending and can(user, Perm.PLAN_CHANGE, adjustment.unit)

@@ -25,6 +25,8 @@ from nghiquyet.core.text import fold
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.resolutions.models import (
     AMOUNT,
+    AdjustmentField,
+    AdjustmentStatus,
     Aggregation,
     Alignment,
     Attachment,
@@ -36,6 +38,7 @@ from nghiquyet.resolutions.models import (
     Milestone,
     ResolutionItem,
     Target,
+    TargetAdjustment,
     Term,
 )
 from nghiquyet.resolutions.symbols import symbol_clean
@@ -826,3 +829,220 @@ def attachment_delete(*, actor, attachment: Attachment) -> None:
     attachment.delete()
     if stored_name:
         transaction.on_commit(lambda: storage.delete(stored_name))
+
+
+# ------------------------------------------------------------------ target adjustments (điều chỉnh chỉ tiêu)
+
+ADJUSTMENT_FIELDS = ["target", "unit", "field", "year", "old_value", "new_value", "reason", "proposed_on", "status"]
+DECISION_FIELDS = ["status", "decision_number", "decision_date", "effective_from", "decision_note"]
+
+
+def _vn_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _value_in_force(target: Target, field: str, year: int | None) -> Decimal | None:
+    """The value a new proposal changes: the resolution's, or the latest approved adjustment's."""
+    from nghiquyet.resolutions.selectors import adjustments_in_force, apply_adjustments, approved_adjustments
+
+    original = {m.year: m.value for m in target.milestones.all()}
+    in_force = adjustments_in_force(approved_adjustments([target.pk]).get(target.pk, []), None)
+    milestones, term_target = apply_adjustments(original, target.target_value, in_force)
+    return term_target if field == AdjustmentField.TERM_TARGET else milestones.get(year)
+
+
+def _check_adjusted_value(target: Target, value: Decimal | None, errors: dict) -> None:
+    if value is None or "new_value" in errors:
+        return
+    if target.criteria_total is not None and (value < 0 or value > target.criteria_total
+                                              or value != value.to_integral_value()):
+        errors["new_value"] = _("Số tiêu chí đạt là số nguyên từ 0 đến %(n)d.") % {"n": target.criteria_total}
+
+
+@transaction.atomic
+def adjustment_propose(*, actor, target: Target, unit: Unit, field: str, new_value, reason: str,
+                       year: int | None = None, proposed_on: dt.date | None = None,
+                       today: dt.date | None = None) -> TargetAdjustment:
+    """Propose to change ``target``'s end-of-term value (``field="term_target"``) or one year's milestone
+    (``field="milestone"``, ``year``) to ``new_value``, for ``unit``, which must be the unit that owns the target;
+    the proposer needs ``Perm.PLAN_CHANGE`` there. One pending proposal per target and field (and year).
+    ``proposed_on`` (the date of the proposal, default and at most ``today``); ``today`` is the day of recording
+    (default the real one; the demo, set on ``DEMO_TODAY``, passes it)."""
+    _require(actor, unit)
+    target = Target.objects.select_for_update(of=("self",)).select_related("unit", "document__term").get(pk=target.pk)
+    if target.unit_id != unit.pk:
+        raise ValidationError({"unit": _(
+            "Chỉ tiêu “%(target)s” là chỉ tiêu của %(owner)s (%(symbol)s), không phải của %(unit)s: chỉ %(owner)s "
+            "đề xuất điều chỉnh được. Hãy đề xuất điều chỉnh chỉ tiêu của đơn vị mình (chỉ tiêu cụ thể hóa) hoặc "
+            "kiến nghị %(owner)s.") % {"target": str(target), "owner": target.unit.name,
+                                       "symbol": target.document.symbol, "unit": unit.name}})
+    _active(unit)
+    errors: dict[str, str] = {}
+    today = today or timezone.localdate()
+    term = target.document.term
+    if field not in AdjustmentField.values:
+        errors["field"] = _("Chọn nội dung điều chỉnh: mục tiêu cuối nhiệm kỳ hoặc mốc của một năm.")
+    elif field == AdjustmentField.MILESTONE:
+        year = _year(year, "year", errors)
+        if year is None and "year" not in errors:
+            errors["year"] = _("Chọn năm của mốc cần điều chỉnh.")
+        elif year is not None and not target.milestones.filter(year=year).exists():
+            errors["year"] = _("Chỉ tiêu không có mốc năm %(y)d.") % {"y": year}
+        elif year is not None and term is not None and year == term.end_year:
+            errors["year"] = _("Mốc năm cuối nhiệm kỳ (%(y)d) là mục tiêu cuối nhiệm kỳ: hãy đề xuất điều chỉnh "
+                               "mục tiêu cuối nhiệm kỳ.") % {"y": year}
+    else:
+        year = None
+    value = _amount(new_value, "new_value", errors)
+    if value is None and "new_value" not in errors:
+        errors["new_value"] = _("Nhập giá trị đề xuất.")
+    _check_adjusted_value(target, value, errors)
+    reason = _text({"reason": reason}, TargetAdjustment, "reason", errors,
+                   required=_("Nêu lý do điều chỉnh (nguyên nhân khách quan, chủ quan)."))
+    proposed_on = _date(proposed_on, "proposed_on", errors) if proposed_on is not None else today
+    if proposed_on is not None and "proposed_on" not in errors:
+        if proposed_on > today:
+            errors["proposed_on"] = _("Ngày đề xuất không được sau hôm nay.")
+        elif proposed_on < target.document.issued_on:
+            errors["proposed_on"] = _("Ngày đề xuất không được trước ngày ban hành nghị quyết (%(d)s).") % {
+                "d": _vn_date(target.document.issued_on)}
+        elif year is not None and year < proposed_on.year:
+            errors["year"] = _("Năm %(y)d đã qua: không điều chỉnh mốc của năm đã kết thúc.") % {"y": year}
+        elif term is not None and proposed_on.year > term.end_year:
+            errors["proposed_on"] = _("Nhiệm kỳ %(term)s đã kết thúc.") % {"term": term.label}
+    if errors:
+        raise ValidationError(errors)
+    old_value = _value_in_force(target, field, year)
+    if old_value is None:
+        raise ValidationError({"field": _("Chỉ tiêu chưa có giá trị này để điều chỉnh.")})
+    if value == old_value:
+        raise ValidationError({"new_value": _("Giá trị đề xuất trùng giá trị đang áp dụng (%(v)s).") % {
+            "v": format_vn_decimal(old_value)}})
+    waiting = TargetAdjustment.objects.filter(target=target, field=field, year=year,
+                                              status=AdjustmentStatus.PENDING).first()
+    if waiting is not None:
+        raise ValidationError({"year" if year is not None else "field": _(
+            "Đã có đề xuất điều chỉnh %(what)s của chỉ tiêu này đang chờ quyết định (đề xuất ngày %(d)s): chờ cấp "
+            "ủy quyết định hoặc rút đề xuất đó trước.") % {"what": waiting.what, "d": _vn_date(waiting.proposed_on)}})
+    adjustment = TargetAdjustment(target=target, unit=unit, field=field, year=year, old_value=old_value,
+                                  new_value=value, reason=reason, proposed_on=proposed_on,
+                                  proposed_by=actor if getattr(actor, "is_authenticated", False) else None)
+    try:
+        with transaction.atomic():
+            adjustment.save()
+    except IntegrityError:
+        raise ValidationError({"field": _("Đã có đề xuất điều chỉnh nội dung này đang chờ quyết định.")}) from None
+    audit_create(actor=actor, obj=adjustment, fields=ADJUSTMENT_FIELDS, unit=unit)
+    return adjustment
+
+
+def _pending_for_decision(actor, adjustment: TargetAdjustment) -> TargetAdjustment:
+    adjustment = TargetAdjustment.objects.select_for_update(of=("self",)).select_related(
+        "target__unit", "target__document__term", "unit").get(pk=adjustment.pk)
+    owner = adjustment.target.unit
+    if actor is not None and not can(actor, Perm.ADJUSTMENT_DECIDE, owner):
+        raise PermissionDenied(_("Chỉ cấp ủy của %(owner)s (chủ chỉ tiêu) quyết định điều chỉnh chỉ tiêu này.") % {
+            "owner": owner.name})
+    if not adjustment.is_pending:
+        raise ValidationError({"status": _("Đề xuất này đã %(state)s, không quyết định lại được.") % {
+            "state": adjustment.get_status_display().lower()}})
+    return adjustment
+
+
+def _check_decision(adjustment: TargetAdjustment, decision_number, decision_date, errors: dict,
+                    today: dt.date | None) -> tuple[str, str, dt.date | None]:
+    number, type_code = "", ""
+    try:
+        symbol = symbol_clean(decision_number or "", field="decision_number")
+        number, type_code = str(symbol), symbol.type_code
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    day = _date(decision_date, "decision_date", errors, required=_("Nhập ngày của quyết định."))
+    if day is not None:
+        if day < adjustment.proposed_on:
+            errors["decision_date"] = _("Ngày quyết định (%(d)s) không được trước ngày đề xuất (%(p)s).") % {
+                "d": _vn_date(day), "p": _vn_date(adjustment.proposed_on)}
+        elif day > (today or timezone.localdate()):
+            errors["decision_date"] = _("Ngày quyết định không được sau hôm nay.")
+    return number, type_code, day
+
+
+def _decide(actor, adjustment: TargetAdjustment, changes: dict) -> TargetAdjustment:
+    before = snapshot(adjustment, DECISION_FIELDS)
+    for name, value in changes.items():
+        setattr(adjustment, name, value)
+    adjustment.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    adjustment.decided_at = timezone.now()
+    adjustment.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=adjustment, unit=adjustment.unit,
+                 changes=diff(before, snapshot(adjustment, DECISION_FIELDS)))
+    # The target's own trail says its plan changed (the target page's history).
+    if adjustment.status == AdjustmentStatus.APPROVED:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=adjustment.target, unit=adjustment.target.unit,
+                     changes={adjustment.what: [str(adjustment.old_value), str(adjustment.new_value)]},
+                     note=_("%(label)s, áp dụng từ %(d)s") % {
+                         "label": _adjustment_label(adjustment), "d": _vn_date(adjustment.effective_from)})
+    return adjustment
+
+
+def _adjustment_label(adjustment: TargetAdjustment) -> str:
+    from nghiquyet.resolutions.selectors import adjustment_label
+
+    return adjustment_label(adjustment.decision_type, adjustment.decision_number, adjustment.decision_date)
+
+
+@transaction.atomic
+def adjustment_approve(*, actor, adjustment: TargetAdjustment, decision_number: str, decision_date: dt.date,
+                       effective_from: dt.date, note: str = "", today: dt.date | None = None) -> TargetAdjustment:
+    """Approve a pending proposal by a decision (number "215-QĐ/TU", date: not before the proposal, not in the
+    future) of the committee that owns the target (``Perm.ADJUSTMENT_DECIDE``); the new value applies to periods
+    ending on or after ``effective_from``. ``today``: as in ``adjustment_propose``."""
+    adjustment = _pending_for_decision(actor, adjustment)
+    errors: dict[str, str] = {}
+    number, type_code, day = _check_decision(adjustment, decision_number, decision_date, errors, today)
+    effective = _date(effective_from, "effective_from", errors, required=_("Nhập ngày áp dụng điều chỉnh."))
+    term = adjustment.target.document.term
+    if effective is not None:
+        last_year = adjustment.year if adjustment.year is not None else (term.end_year if term else None)
+        if last_year is not None and effective > dt.date(last_year, 12, 31):
+            errors["effective_from"] = _("Ngày áp dụng phải trong hoặc trước năm %(y)d (%(what)s).") % {
+                "y": last_year, "what": adjustment.what}
+        elif term is not None and effective < dt.date(term.start_year, 1, 1):
+            errors["effective_from"] = _("Ngày áp dụng phải trong nhiệm kỳ %(term)s.") % {"term": term.label}
+    note = _text({"decision_note": note}, TargetAdjustment, "decision_note", errors)
+    if errors:
+        raise ValidationError(errors)
+    return _decide(actor, adjustment, {"status": AdjustmentStatus.APPROVED, "decision_number": number,
+                                       "decision_type": type_code, "decision_date": day,
+                                       "effective_from": effective, "decision_note": note})
+
+
+@transaction.atomic
+def adjustment_reject(*, actor, adjustment: TargetAdjustment, decision_number: str, decision_date: dt.date,
+                      note: str, today: dt.date | None = None) -> TargetAdjustment:
+    """Reject a pending proposal by a decision (or a notice) of the owner committee, saying why."""
+    adjustment = _pending_for_decision(actor, adjustment)
+    errors: dict[str, str] = {}
+    number, type_code, day = _check_decision(adjustment, decision_number, decision_date, errors, today)
+    note = _text({"decision_note": note}, TargetAdjustment, "decision_note", errors,
+                 required=_("Nêu lý do không phê duyệt."))
+    if errors:
+        raise ValidationError(errors)
+    return _decide(actor, adjustment, {"status": AdjustmentStatus.REJECTED, "decision_number": number,
+                                       "decision_type": type_code, "decision_date": day, "decision_note": note})
+
+
+@transaction.atomic
+def adjustment_withdraw(*, actor, adjustment: TargetAdjustment) -> TargetAdjustment:
+    """The proposing unit takes back a proposal still waiting for a decision."""
+    adjustment = TargetAdjustment.objects.select_for_update(of=("self",)).select_related("unit", "target").get(
+        pk=adjustment.pk)
+    _require(actor, adjustment.unit)
+    if not adjustment.is_pending:
+        raise ValidationError({"status": _("Chỉ rút được đề xuất đang chờ quyết định.")})
+    before = snapshot(adjustment, DECISION_FIELDS)
+    adjustment.status = AdjustmentStatus.WITHDRAWN
+    adjustment.save(update_fields=["status"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=adjustment, unit=adjustment.unit,
+                 changes=diff(before, snapshot(adjustment, DECISION_FIELDS)))
+    return adjustment

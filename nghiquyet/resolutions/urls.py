@@ -22,4 +22,9 @@ urlpatterns = [
     path("nhiem-ky/<int:unit_id>/", views.terms_view, name="terms"),
     path("nhiem-ky/dai-hoi/<int:term_id>/", views.congress_edit, name="congress_edit"),
     path("bao-phu/<int:unit_id>/", views.coverage_view, name="coverage"),
+    path("dieu-chinh/", views.adjustment_list, name="adjustment_list"),
+    path("dieu-chinh/<int:pk>/", views.adjustment_detail, name="adjustment_detail"),
+    path("chi-tieu/<int:pk>/de-xuat-dieu-chinh/", views.adjustment_propose, name="adjustment_propose"),
+    path("dieu-chinh/<int:pk>/quyet-dinh/", views.adjustment_decide, name="adjustment_decide"),
+    path("dieu-chinh/<int:pk>/rut/", views.adjustment_withdraw_view, name="adjustment_withdraw"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,10 +17,13 @@ from nghiquyet.accounts.scope import can, unit_get_visible
 from nghiquyet.core.files import stored_file_response
 from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.ids import is_valid_id
+from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.core.pagination import paginate
 from nghiquyet.programs.selectors import programs_visible
 from nghiquyet.resolutions import selectors
 from nghiquyet.resolutions.forms import (
+    AdjustmentDecisionForm,
+    AdjustmentProposeForm,
     AlignmentForm,
     AttachmentForm,
     CongressForm,
@@ -31,8 +35,11 @@ from nghiquyet.resolutions.forms import (
     TargetForm,
     TermForm,
 )
-from nghiquyet.resolutions.models import Direction, Domain, ItemKind
+from nghiquyet.resolutions.models import AdjustmentStatus, Direction, Domain, ItemKind
 from nghiquyet.resolutions.services import (
+    adjustment_approve,
+    adjustment_reject,
+    adjustment_withdraw,
     alignment_create,
     alignment_delete,
     attachment_add,
@@ -47,6 +54,7 @@ from nghiquyet.resolutions.services import (
     targets_copy_down,
     term_create_with_congress,
 )
+from nghiquyet.resolutions.services import adjustment_propose as adjustment_propose_service
 from nghiquyet.resolutions.symbols import document_types
 
 
@@ -269,6 +277,9 @@ def _target_context(request, target, *, form=None, link_form=None):
     return {
         "target": target,
         "milestones": list(target.milestones.all()),
+        "plan": selectors.target_plan(target),
+        "adjustments": list(selectors.adjustments_visible(user, target=target).order_by("-proposed_on", "-id")[:50]),
+        "may_propose": editable and target.unit.valid_to is None,
         "links_up": links["up"],
         "links_down": links["down"],
         "history": selectors.target_history(user, target)[:50],
@@ -480,3 +491,139 @@ def attachment_remove(request, pk: int):
         messages.success(request, _("Đã xóa tệp “%(name)s”.") % {"name": attachment.name})
         return redirect("document_detail", pk=document.pk)
     return render(request, "resolutions/attachment_delete.html", {"attachment": attachment, "document": document})
+
+
+# ------------------------------------------------------------------ target adjustments (điều chỉnh chỉ tiêu)
+
+ADJUSTMENT_FILTERS = ("cho-quyet-dinh", *AdjustmentStatus.values)
+
+
+def _adjustment_choices(target) -> list[tuple[str, str]]:
+    """What can be proposed: the term target, and the milestones of this year and later ones (not the term's last,
+    which is the term target), each with the value in force."""
+    plan = selectors.target_plan(target)
+    this_year = timezone.localdate().year
+    term = target.document.term
+    choices = [("term_target", _("Mục tiêu cuối nhiệm kỳ (đang áp dụng: %(v)s)") % {
+        "v": format_vn_decimal(plan["term"].value)})]
+    for line in plan["milestones"]:
+        if line.year >= this_year and (term is None or line.year != term.end_year):
+            choices.append((f"milestone-{line.year}", _("Mốc năm %(y)s (đang áp dụng: %(v)s)") % {
+                "y": line.year, "v": format_vn_decimal(line.value)}))
+    return choices
+
+
+def _propose_form(user, target, data=None) -> AdjustmentProposeForm:
+    units = selectors.plan_units_changeable(user)
+    initial = {"proposed_on": timezone.localdate()}
+    if units.filter(pk=target.unit_id).exists():
+        initial["unit"] = target.unit_id
+    return AdjustmentProposeForm(data, units=units, choices=_adjustment_choices(target), initial=initial)
+
+
+@login_required
+def adjustment_propose(request, pk: int):
+    """Propose an adjustment of a target (the unit that owns it; the service refuses any other, saying whose
+    target it is)."""
+    user = request.user
+    target = selectors.target_get(user, pk)
+    if not selectors.can_plan_somewhere(user):
+        raise PermissionDenied(_("Bạn không có quyền đề xuất điều chỉnh chỉ tiêu."))
+    form = _propose_form(user, target, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment = adjustment_propose_service(actor=user, target=target, **form.values())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, aliases={"field": "what", "year": "what"})
+        else:
+            messages.success(request, _("Đã gửi đề xuất điều chỉnh chỉ tiêu; chờ cấp ủy quyết định."))
+            return redirect("adjustment_detail", pk=adjustment.pk)
+    return render(request, "resolutions/adjustment_form.html", {
+        "target": target, "form": form, "plan": selectors.target_plan(target)})
+
+
+@login_required
+def adjustment_list(request):
+    user = request.user
+    state = request.GET.get("trang-thai", "")
+    if state not in ADJUSTMENT_FILTERS:
+        state = ""
+    if state == "cho-quyet-dinh":
+        rows = selectors.adjustments_to_decide(user)
+    else:
+        rows = selectors.adjustments_visible(user, status=state).order_by("-proposed_on", "-id")
+    page = paginate(request, rows)
+    return render(request, "resolutions/adjustment_list.html", {
+        "page_obj": page, "state": state, "statuses": AdjustmentStatus.choices,
+        "to_decide": selectors.adjustments_to_decide(user).count(),
+        "querystring": urlencode({"trang-thai": state}) if state else "",
+    })
+
+
+def _adjustment_context(request, adjustment, *, form=None):
+    user = request.user
+    may_decide = selectors.adjustment_may_decide(user, adjustment)
+    return {
+        "adjustment": adjustment, "target": adjustment.target,
+        "plan": selectors.target_plan(adjustment.target),
+        "may_decide": may_decide,
+        "may_withdraw": selectors.adjustment_may_withdraw(user, adjustment),
+        "form": form if form is not None else (AdjustmentDecisionForm(initial={
+            "decision_date": timezone.localdate()}) if may_decide else None),
+        "label": selectors.adjustment_label(adjustment.decision_type, adjustment.decision_number,
+                                            adjustment.decision_date) if adjustment.decision_number else "",
+    }
+
+
+def _adjustment(user, pk: int):
+    adjustment = selectors.adjustment_get(user, pk)
+    # the target page's lines read its milestones
+    adjustment.target = selectors.target_get(user, adjustment.target_id)
+    return adjustment
+
+
+@login_required
+def adjustment_detail(request, pk: int):
+    adjustment = _adjustment(request.user, pk)
+    return render(request, "resolutions/adjustment_detail.html", _adjustment_context(request, adjustment))
+
+
+@login_required
+@require_POST
+def adjustment_decide(request, pk: int):
+    user = request.user
+    adjustment = _adjustment(user, pk)
+    form = AdjustmentDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["outcome"] == "approve":
+                adjustment_approve(actor=user, adjustment=adjustment, decision_number=data["decision_number"],
+                                   decision_date=data["decision_date"], effective_from=data["effective_from"],
+                                   note=data["note"])
+                messages.success(request, _("Đã phê duyệt điều chỉnh chỉ tiêu."))
+            else:
+                adjustment_reject(actor=user, adjustment=adjustment, decision_number=data["decision_number"],
+                                  decision_date=data["decision_date"], note=data["note"])
+                messages.success(request, _("Đã ghi quyết định không phê duyệt đề xuất."))
+        except ValidationError as exc:
+            apply_service_errors(form, exc, aliases={"decision_note": "note"})
+        else:
+            return redirect("adjustment_detail", pk=adjustment.pk)
+    adjustment = _adjustment(user, pk)
+    return render(request, "resolutions/adjustment_detail.html", _adjustment_context(request, adjustment, form=form))
+
+
+@login_required
+@require_POST
+def adjustment_withdraw_view(request, pk: int):
+    user = request.user
+    adjustment = _adjustment(user, pk)
+    try:
+        adjustment_withdraw(actor=user, adjustment=adjustment)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã rút đề xuất điều chỉnh."))
+    return redirect("adjustment_detail", pk=adjustment.pk)
