@@ -17,6 +17,7 @@ from nghiquyet.accounts.scope import unit_get_visible
 from nghiquyet.api.oversight_schemas import (
     CloseIn,
     ConclusionIn,
+    ExtendIn,
     FiguresOut,
     FindingIn,
     FindingOut,
@@ -199,6 +200,14 @@ def inspection_update(request, inspection_id: Id, payload: InspectionPatch):
     return _inspection_out(user, inspection.pk)
 
 
+@router.delete("/inspections/{inspection_id}", response={204: None, **WRITE_ERRORS}, tags=["oversight"],
+               summary="Xóa cuộc kiểm tra, giám sát nhập nhầm (chỉ khi chưa có kết luận và kiến nghị)")
+def inspection_delete(request, inspection_id: Id):
+    user = request.auth
+    services.inspection_delete(actor=user, inspection=selectors.inspection_get(user, inspection_id))
+    return Status(204, None)
+
+
 @router.post("/inspections/{inspection_id}/findings", response={201: FindingOut, **WRITE_ERRORS},
              tags=["oversight"], summary="Ghi một kết quả kiểm tra, giám sát (ưu điểm, hạn chế, vi phạm)")
 def finding_add(request, inspection_id: Id, payload: FindingIn):
@@ -286,6 +295,16 @@ def recommendation_close(request, recommendation_id: Id, payload: CloseIn):
     user = request.auth
     recommendation = selectors.recommendation_get(user, recommendation_id)
     services.recommendation_close(actor=user, recommendation=recommendation, **payload.dict())
+    return selectors.recommendation_get(user, recommendation.pk)
+
+
+@router.post("/recommendations/{recommendation_id}/extend", response={200: RecommendationDetailOut, **WRITE_ERRORS},
+             tags=["oversight"], summary="Gia hạn kiến nghị (đơn vị tiến hành), có lý do")
+def recommendation_extend(request, recommendation_id: Id, payload: ExtendIn):
+    user = request.auth
+    recommendation = selectors.recommendation_get(user, recommendation_id)
+    services.recommendation_extend(actor=user, recommendation=recommendation, due_on=payload.due_on,
+                                   note=payload.note)
     return selectors.recommendation_get(user, recommendation.pk)
 
 

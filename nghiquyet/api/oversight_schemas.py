@@ -308,6 +308,11 @@ class CloseIn(Schema):
     note: str = ""
 
 
+class ExtendIn(Schema):
+    due_on: DateIn
+    note: str = ""
+
+
 class ReopenIn(Schema):
     note: str = ""
 

@@ -156,5 +156,10 @@ class CloseForm(forms.Form):
     note = forms.CharField(label=_("Ý kiến đánh giá"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ExtendForm(forms.Form):
+    due_on = forms.DateField(label=_("Thời hạn mới"), widget=DATE_WIDGET)
+    note = forms.CharField(label=_("Lý do gia hạn"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ReopenForm(forms.Form):
     note = forms.CharField(label=_("Lý do chưa chấp nhận"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -3,7 +3,8 @@
 Per ``nghiquyet/notifications/reminders.py``: for each recommendation still open (not reported done, not closed),
 on the latest occasion reached (``occasion_for``: before and after the due date), one reminder to the owner
 person's account when there is one, else to every user holding ``Perm.TASK_PROGRESS`` or
-``Perm.INSPECTION_CHANGE`` by a role at the owner unit itself. Key: ``recommendation:<id>:<occasion>``.
+``Perm.INSPECTION_CHANGE`` by a role at the owner unit itself. Key: ``recommendation:<id>:<due date>:<occasion>``
+(a due date moved by ``recommendation_extend`` starts the occasions again).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def reminders_due(today: dt.date) -> Iterator[Reminder]:
         ) % {"unit": inspection.unit.name, "title": inspection.title, "text": recommendation.text,
              "owner": recommendation.owner_name, "due": recommendation.due_on.strftime("%d/%m/%Y"), "when": when}
         url = reverse("oversight_inspection", args=[inspection.pk]) + f"#kien-nghi-{recommendation.pk}"
+        key = f"recommendation:{recommendation.pk}:{recommendation.due_on.isoformat()}:{occasion}"
         for user_id in recipients:
-            yield Reminder(kind=ReminderKind.RECOMMENDATION_DUE, key=f"recommendation:{recommendation.pk}:{occasion}",
+            yield Reminder(kind=ReminderKind.RECOMMENDATION_DUE, key=key,
                            user_id=user_id, subject=subject, body=body, url=url, due_on=recommendation.due_on,
                            unit_id=recommendation.owner_unit_id)

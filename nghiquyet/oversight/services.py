@@ -376,6 +376,19 @@ def inspection_conclude(*, actor, inspection: Inspection, concluded_on: dt.date,
                              conclusion_ref=conclusion_ref)
 
 
+@transaction.atomic
+def inspection_delete(*, actor, inspection: Inspection) -> None:
+    """Remove an inspection entered by mistake: only before its conclusion and recommendations."""
+    inspection = _locked(inspection)
+    _require(actor, inspection.unit)
+    if inspection.concluded_on is not None or inspection.recommendations.exists():
+        raise ValidationError({"inspection": _("Cuộc kiểm tra, giám sát đã có kết luận hoặc kiến nghị: không xóa "
+                                               "được, chỉ sửa được.")})
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=inspection, unit=inspection.unit,
+                 changes={k: [v, None] for k, v in snapshot(inspection, INSPECTION_FIELDS).items()})
+    inspection.delete()
+
+
 # ------------------------------------------------------------------ findings
 
 
@@ -504,6 +517,42 @@ def recommendation_follow_up(*, actor, recommendation: Recommendation, on: dt.da
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=recommendation, unit=recommendation.owner_unit,
                  changes=changes)
     return update
+
+
+@transaction.atomic
+def recommendation_extend(*, actor, recommendation: Recommendation, due_on: dt.date, note: str) -> Recommendation:
+    """The conducting unit moves a recommendation's due date (gia hạn), with the reason; reminders start again
+    for the new date."""
+    recommendation = _locked_recommendation(recommendation)
+    _require(actor, recommendation.inspection.unit)
+    if recommendation.status == RecommendationStatus.CLOSED:
+        raise ValidationError({"due_on": _("Kiến nghị đã kết thúc theo dõi ngày %(d)s.") % {
+            "d": _d(recommendation.closed_on)}})
+    errors: dict[str, str] = {}
+    note = str(note or "").strip()
+    if not note:
+        errors["note"] = _("Nhập lý do gia hạn.")
+    due_on = _date(due_on, "due_on", errors, message=_("Nhập thời hạn mới."))
+    inspection = recommendation.inspection
+    if due_on and "due_on" not in errors:
+        floor = inspection.concluded_on or inspection.starts_on
+        if due_on < floor:
+            errors["due_on"] = _("Thời hạn không được trước ngày %(d)s.") % {"d": _d(floor)}
+        elif due_on == recommendation.due_on:
+            errors["due_on"] = _("Thời hạn mới trùng thời hạn hiện tại.")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(recommendation, RECOMMENDATION_FIELDS)
+    old = recommendation.due_on
+    recommendation.due_on = due_on
+    recommendation.save(update_fields=["due_on"])
+    RecommendationUpdate.objects.create(
+        recommendation=recommendation, on=timezone.localdate(),
+        note=_("Gia hạn từ %(a)s đến %(b)s: %(n)s") % {"a": _d(old), "b": _d(due_on), "n": note},
+        author=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=recommendation, unit=inspection.unit,
+                 changes={**diff(before, snapshot(recommendation, RECOMMENDATION_FIELDS)), "note": [None, note[:200]]})
+    return recommendation
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from nghiquyet.oversight import selectors, services
 from nghiquyet.oversight.forms import (
     CloseForm,
     ConclusionForm,
+    ExtendForm,
     FindingForm,
     FollowUpForm,
     InspectionEditForm,
@@ -244,12 +245,15 @@ def _inspection_page(request, inspection, *, finding_form=None, conclusion_form=
     for rec in recommendations:
         rec.may_follow_up = rec.status != "closed" and services.may_follow_up(user, rec)
         rec.may_decide = may_change and rec.status == "done"
+        may_extend = may_change and rec.status != "closed"
         forms = {"follow": FollowUpForm(prefix=f"r{rec.pk}") if rec.may_follow_up else None,
                  "close": CloseForm(prefix=f"c{rec.pk}") if rec.may_decide else None,
-                 "reopen": ReopenForm(prefix=f"o{rec.pk}") if rec.may_decide else None}
+                 "reopen": ReopenForm(prefix=f"o{rec.pk}") if rec.may_decide else None,
+                 "extend": ExtendForm(prefix=f"e{rec.pk}") if may_extend else None}
         if bound is not None and bound[0] == rec.pk:
             forms[bound[1]] = bound[2]
         rec.follow_form, rec.close_form, rec.reopen_form = forms["follow"], forms["close"], forms["reopen"]
+        rec.extend_form = forms["extend"]
     if may_change:
         finding_form = finding_form or FindingForm()
         if not inspection.is_concluded:
@@ -260,12 +264,28 @@ def _inspection_page(request, inspection, *, finding_form=None, conclusion_form=
         "targets": inspection.targets.select_related("unit"), "tasks": inspection.tasks.select_related("unit"),
         "team": inspection.team.all(), "may_change": may_change, "finding_form": finding_form,
         "conclusion_form": conclusion_form, "recommendation_form": recommendation_form,
+        "may_delete": may_change and not inspection.is_concluded and not recommendations,
     }, status=status)
 
 
 @login_required
 def inspection_detail(request, pk: int):
     return _inspection_page(request, selectors.inspection_get(request.user, pk))
+
+
+@login_required
+@require_POST
+def inspection_delete_view(request, pk: int):
+    user = request.user
+    inspection = selectors.inspection_get(user, pk)
+    try:
+        services.inspection_delete(actor=user, inspection=inspection)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("oversight_inspection", pk=inspection.pk)
+    messages.success(request, _("Đã xóa cuộc kiểm tra, giám sát."))
+    return redirect("oversight_home")
 
 
 @login_required
@@ -372,6 +392,14 @@ def reopen_view(request, pk: int):
     return _recommendation_post(
         request, pk, name="reopen", form_class=ReopenForm, prefix="o", success=_("Đã trả lại kiến nghị."),
         action=lambda user, rec, data: services.recommendation_reopen(actor=user, recommendation=rec, **data))
+
+
+@login_required
+@require_POST
+def extend_view(request, pk: int):
+    return _recommendation_post(
+        request, pk, name="extend", form_class=ExtendForm, prefix="e", success=_("Đã gia hạn kiến nghị."),
+        action=lambda user, rec, data: services.recommendation_extend(actor=user, recommendation=rec, **data))
 
 
 # ------------------------------------------------------------------ recommendations

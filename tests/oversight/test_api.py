@@ -146,3 +146,22 @@ def test_list_query_count_is_pinned(as_user, demo, django_assert_num_queries):
         assert tinh.get("/inspections").json()["count"] == 2
     with django_assert_num_queries(6):
         assert tinh.get("/recommendations").json()["count"] == 4
+
+
+def test_extend_and_delete(as_user, demo):
+    inspection = dong_son(demo)
+    recommendation = inspection.recommendations.get(due_on__month=9)
+    assert as_user(demo.xa).send("post", f"/recommendations/{recommendation.pk}/extend",
+                                 {"due_on": "2026-12-31", "note": "x"}).status_code == 403
+    tinh = as_user(demo.tinh)
+    extended = tinh.send("post", f"/recommendations/{recommendation.pk}/extend",
+                         {"due_on": "31/12/2026", "note": "Chờ sáp nhập thôn"})
+    assert extended.status_code == 200 and extended.json()["overdue"] is False
+    assert extended.json()["updates"][0]["note"].startswith("Gia hạn từ 30/09/2026 đến 31/12/2026")
+    assert "không xóa được" in errors(tinh.send("delete", f"/inspections/{inspection.pk}"))["inspection"]
+    xa = as_user(demo.xa)
+    made = xa.send("post", "/inspections", {"unit": demo.commune.pk, "kind": "inspection", "title": "Nhầm",
+                                            "subject_unit": demo.branch.pk, "starts_on": "2026-11-20"}).json()
+    assert as_user(demo.xa2).send("delete", f"/inspections/{made['id']}").status_code == 404
+    assert xa.send("delete", f"/inspections/{made['id']}").status_code == 204
+    assert xa.get(f"/inspections/{made['id']}").status_code == 404

@@ -171,3 +171,26 @@ def test_home_drills_down_and_up_within_scope(client, demo, frozen):
     text = client.get(reverse("oversight_home")).content.decode()
     assert f"?don-vi={demo.province.pk}&amp;nam=" not in text        # not above its own scope
     assert demo.branch.name in text
+
+
+def test_extend_and_delete_pages(client, demo, frozen):
+    inspection = dong_son(demo)
+    recommendation = overdue_of(inspection)
+    client.force_login(demo.tinh)
+    url = reverse("oversight_extend", args=[recommendation.pk])
+    response = client.post(url, {f"e{recommendation.pk}-due_on": "2026-12-31", f"e{recommendation.pk}-note": ""})
+    assert response.status_code == 422 and "Nhập lý do gia hạn" in response.content.decode()
+    assert client.post(url, {f"e{recommendation.pk}-due_on": "2026-12-31",
+                             f"e{recommendation.pk}-note": "Chờ hướng dẫn"}).status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.due_on.isoformat() == "2026-12-31"
+    response = client.post(reverse("oversight_inspection_delete", args=[inspection.pk]), follow=True)
+    assert "không xóa được" in response.content.decode()
+    client.force_login(demo.xa)
+    client.post(reverse("oversight_inspection_create"), {"kind": "inspection", "mode": "thematic", "title": "Nhầm",
+                                                         "subject_unit": demo.branch.pk, "starts_on": "2026-11-20"})
+    spare = Inspection.objects.get(title="Nhầm")
+    page = client.get(reverse("oversight_inspection", args=[spare.pk])).content.decode()
+    assert reverse("oversight_inspection_delete", args=[spare.pk]) in page
+    assert client.post(reverse("oversight_inspection_delete", args=[spare.pk])).status_code == 302
+    assert not Inspection.objects.filter(pk=spare.pk).exists()

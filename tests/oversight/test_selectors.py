@@ -96,7 +96,7 @@ def test_reminders_for_recommendations_due(demo):
     overdue = [r for r in reminders if r.due_on == dt.date(2026, 9, 30)]
     # no owner person: the users with a reporting role at the owner unit itself (demo-xa at Đông Sơn)
     assert [r.user_id for r in overdue] == [demo.xa.pk]
-    assert overdue[0].key.endswith(":after-7") and "quá hạn 56 ngày" in overdue[0].subject
+    assert overdue[0].key.endswith(":2026-09-30:after-7") and "quá hạn 56 ngày" in overdue[0].subject
     assert overdue[0].url.endswith(f"#kien-nghi-{overdue[0].key.split(':')[1]}")
     assert all(r.due_on <= TODAY for r in reminders)   # the December and 2027 ones are not due yet
     # three days before the branch's one: its secretary (demo-chibo)

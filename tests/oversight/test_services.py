@@ -259,3 +259,42 @@ def test_content_links_and_team(demo):
     assert inspection.title == "Kiểm tra chi bộ (sửa)" and not inspection.tasks.exists()
     event = AuditEvent.objects.filter(content_type__model="inspection", object_id=str(inspection.pk)).first()
     assert event.changes["title"][1] == "Kiểm tra chi bộ (sửa)" and event.changes["tasks"][1] == []
+
+
+def test_delete_only_before_conclusion_and_recommendations(demo, frozen):
+    inspection = inspection_of(demo.xa, demo.commune, demo.branch)
+    with pytest.raises(PermissionDenied):
+        services.inspection_delete(actor=demo.xa2, inspection=inspection)
+    recommendation_of(demo.xa, inspection, demo.branch)
+    with pytest.raises(ValidationError) as exc:
+        services.inspection_delete(actor=demo.xa, inspection=inspection)
+    assert "không xóa được" in messages(exc, "inspection")
+    spare = inspection_of(demo.xa, demo.commune, demo.branch)
+    services.finding_add(actor=demo.xa, inspection=spare, kind=FindingKind.STRENGTH, text="Tốt")
+    services.inspection_delete(actor=demo.xa, inspection=spare)
+    assert not type(spare).objects.filter(pk=spare.pk).exists()
+    assert AuditEvent.objects.filter(content_type__model="inspection", object_id=str(spare.pk),
+                                     action="delete").exists()
+
+
+def test_extend_a_recommendation_and_its_reminders_start_again(demo, frozen):
+    from nghiquyet.oversight.reminders import reminders_due
+
+    inspection = inspection_of(demo.xa, demo.commune, demo.branch)
+    recommendation = recommendation_of(demo.xa, inspection, demo.branch, due_on=dt.date(2026, 11, 1))
+    keys = {r.key for r in reminders_due(dt.date(2026, 11, 25)) if f":{recommendation.pk}:" in r.key}
+    assert keys == {f"recommendation:{recommendation.pk}:2026-11-01:after-7"}
+    with pytest.raises(PermissionDenied):
+        services.recommendation_extend(actor=demo.chibo, recommendation=recommendation, due_on=dt.date(2026, 12, 31),
+                                       note="Xin gia hạn")
+    with pytest.raises(ValidationError) as exc:
+        services.recommendation_extend(actor=demo.xa, recommendation=recommendation, due_on=dt.date(2026, 1, 1),
+                                       note="")
+    assert "Nhập lý do" in messages(exc, "note") and "02/03/2026" in messages(exc, "due_on")
+    services.recommendation_extend(actor=demo.xa, recommendation=recommendation, due_on=dt.date(2026, 11, 28),
+                                   note="Chờ hướng dẫn của cấp trên")
+    recommendation.refresh_from_db()
+    assert recommendation.due_on == dt.date(2026, 11, 28)
+    assert recommendation.updates.first().note.startswith("Gia hạn từ 01/11/2026 đến 28/11/2026")
+    keys = {r.key for r in reminders_due(dt.date(2026, 11, 25)) if f":{recommendation.pk}:" in r.key}
+    assert keys == {f"recommendation:{recommendation.pk}:2026-11-28:before-3"}
