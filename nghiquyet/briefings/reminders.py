@@ -112,8 +112,23 @@ def digest_text(briefing: Briefing, *, label: str, url: str) -> str:
     return "\n".join(out)
 
 
+def _recorded(keys: list[str]) -> set[tuple[str, int]]:
+    """(key, user id) of this week's briefings the worker has recorded already: the worker scans every minute,
+    and a digest costs some thirty queries, so a committee whose people all have theirs is not read again."""
+    try:
+        from nghiquyet.notifications.models import Delivery
+    except ImportError:  # pragma: no cover - the notifications app is part of the project
+        return set()
+    found: set[tuple[str, int]] = set()
+    for i in range(0, len(keys), 500):
+        found.update(Delivery.objects.filter(kind=ReminderKind.BRIEFING, key__in=keys[i:i + 500])
+                     .values_list("key", "user_id"))
+    return found
+
+
 def reminders_due(today: dt.date) -> Iterator[Reminder]:
-    """This week's briefing to every standing-committee role holder, from the weekday of the setting on."""
+    """This week's briefing to every standing-committee role holder, from the weekday of the setting on (only to
+    those who have not had it yet: the worker records each reminder once anyway)."""
     if today.isoweekday() < conf()["WEEKDAY"]:
         return
     window = window_of(WindowKind.WEEK, today)
@@ -125,6 +140,12 @@ def reminders_due(today: dt.date) -> Iterator[Reminder]:
         return
     from nghiquyet.org.models import Unit
 
+    recorded = _recorded([f"briefing:{unit_id}:{key_week}" for unit_id in by_unit])
+    by_unit = {unit_id: [u for u in user_ids if (f"briefing:{unit_id}:{key_week}", u) not in recorded]
+               for unit_id, user_ids in by_unit.items()}
+    by_unit = {unit_id: user_ids for unit_id, user_ids in by_unit.items() if user_ids}
+    if not by_unit:
+        return
     units = Unit.objects.in_bulk(list(by_unit))
     users = get_user_model().objects.in_bulk([u for ids in by_unit.values() for u in ids])
     for unit_id, user_ids in by_unit.items():

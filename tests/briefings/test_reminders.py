@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 23)
 
 
+@pytest.fixture(autouse=True)
+def _no_briefing_recorded_yet(db):
+    """The demo seeds the inbox as of its day (briefings included): start from none recorded."""
+    from nghiquyet.notifications.models import Delivery
+
+    Delivery.objects.filter(kind=ReminderKind.BRIEFING).delete()
+
+
 def _pairs(day: dt.date) -> set[tuple[str, int]]:
     items = list(reminders_due(day))
     pairs = [(r.key, r.user_id) for r in items]
@@ -103,3 +111,21 @@ def test_recorded_once_per_recipient_and_week_by_the_notifications_app(world):
     assert not any(u == demo.chibo.pk for _k, u in rows)
     inbox = Notification.objects.get(kind=ReminderKind.BRIEFING, user=demo.xa, delivery__key__endswith="W48")
     assert "Nhiệm vụ quá hạn" in inbox.body and inbox.url.startswith(f"/giao-ban/{demo.commune.pk}/")
+
+
+def test_a_committee_whose_people_have_it_is_not_read_again(world, monkeypatch):
+    """The worker scans every minute: once this week's briefings are recorded, the source reads no digest until
+    someone new holds a role there (who then gets it, alone)."""
+    from nghiquyet.briefings import reminders as source
+    from nghiquyet.notifications.services import reminders_record
+
+    reminders_record(reminders=reminders_due(TODAY), email=False)
+    read = []
+    original = source.briefing_for
+    monkeypatch.setattr(source, "briefing_for", lambda **kw: read.append(kw["unit"]) or original(**kw))
+    assert list(reminders_due(TODAY)) == [] and read == []
+    newcomer = get_user_model().objects.create_user("pbt-giaoban", password="x")
+    RoleAssignment.objects.create(user=newcomer, unit=world.demo.commune, role=Role.DEPUTY_SECRETARY)
+    again = list(reminders_due(TODAY + dt.timedelta(days=1)))
+    assert [(r.user_id, r.unit_id) for r in again] == [(newcomer.pk, world.demo.commune.pk)]
+    assert read == [world.demo.commune]
