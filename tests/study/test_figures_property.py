@@ -1,6 +1,7 @@
-"""The study percentage against a brute-force count, over random trees of units and members with random
-attendance: for every unit of the tree, the subtree's members current on the day and those present at a session
-or make-up of a plan for the resolution held on or before it, counted by walking parent pointers in Python."""
+"""The study figures against a brute-force count, over random trees of units and members with random attendance:
+for every unit of the tree, the subtree's members current on the day and those present at a session or make-up of
+a plan for the resolution held on or before it, counted by walking parent pointers in Python; the same for the
+units expected to hold a session (on time, late, missing, not yet due) and the write-ups (received, overdue)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from nghiquyet.members.models import Member
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.resolutions.models import Document
-from nghiquyet.study.models import Attendance, AttendanceStatus, Audience, StudyPlan, StudySession
+from nghiquyet.study.models import Attendance, AttendanceStatus, Audience, StudyPlan, StudySession, WriteUp
 from nghiquyet.study.selectors import percent, study_gaps, unit_figures
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +35,18 @@ member_st = st.fixed_dictionaries({
     "unit": st.integers(0, 20),                  # index into the tree's units (mod its size)
     "joined": st.integers(0, 700),
     "left": st.one_of(st.none(), st.integers(0, 700)),
-    "marks": st.lists(st.tuples(st.integers(0, 5), st.sampled_from(AttendanceStatus.values)), max_size=4),
+    # the member's mark at each session, by position (None: not recorded)
+    "marks": st.lists(st.sampled_from([None, *AttendanceStatus.values, AttendanceStatus.PRESENT]), min_size=8,
+                      max_size=8),
+    "writeup": st.one_of(st.none(), st.tuples(st.integers(0, 1), st.integers(0, 700),
+                                              st.one_of(st.none(), st.integers(0, 700)))),
 })
 
 tree_st = st.fixed_dictionaries({
     "communes": st.lists(st.integers(0, 3), min_size=1, max_size=3),   # branches per commune
-    "members": st.lists(member_st, max_size=25),
-    "sessions": st.lists(st.tuples(st.integers(0, 1), st.integers(0, 700), st.booleans()), min_size=1,
-                         max_size=6),                                # (resolution, day, make-up?)
+    "members": st.lists(member_st, min_size=1, max_size=25),
+    "sessions": st.lists(st.tuples(st.integers(0, 1), st.integers(0, 700), st.booleans(), st.integers(0, 20)),
+                         min_size=1, max_size=8),                    # (resolution, day, make-up?, unit)
 })
 
 
@@ -73,6 +78,36 @@ def _brute(units, members, marks, sessions, unit: Unit, resolution_id: int) -> t
     return len(current), sum(1 for m in current if m.pk in studied)
 
 
+def _under(units, inner: Unit, outer: Unit) -> bool:
+    by_id = {u.pk: u for u in units}
+    u = inner
+    while u is not None:
+        if u.pk == outer.pk:
+            return True
+        u = by_id.get(u.parent_id)
+    return False
+
+
+def _brute_sessions(units, sessions, unit: Unit, plan: StudyPlan) -> tuple[int, ...]:
+    holders = [u for u in units if (u.kind == UnitKind.COMMUNE or u.pk == plan.unit_id) and _under(units, u, unit)]
+    counts = [len(holders), 0, 0, 0, 0]
+    for holder in holders:
+        days = [s.held_on for s in sessions if s.plan_id == plan.pk and s.unit_id == holder.pk
+                and s.makeup_of_id is None and s.held_on <= ON]
+        if days:
+            counts[1 if min(days) <= plan.deadline else 2] += 1
+        else:
+            counts[3 if plan.deadline < ON else 4] += 1
+    return tuple(counts)
+
+
+def _brute_writeups(units, writeups, unit: Unit, plan: StudyPlan) -> tuple[int, int, int]:
+    mine = [w for w in writeups if w.plan_id == plan.pk and _under(units, w.unit, unit)]
+    received = [w for w in mine if w.received_on is not None and w.received_on <= ON]
+    overdue = [w for w in mine if w.due_on < ON and (w.received_on is None or w.received_on > ON)]
+    return len(mine), len(received), len(overdue)
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(tree=tree_st)
@@ -93,21 +128,28 @@ def test_percent_matches_a_brute_force_count(tree):
                                           ends_on=_day(200), deadline=_day(200), audience=Audience.SUBTREE,
                                           holder_kinds=[UnitKind.COMMUNE]) for d in documents]
         sessions = []
-        for resolution, offset, makeup in tree["sessions"]:
+        for resolution, offset, makeup, unit_index in tree["sessions"]:
             base = next((s for s in sessions if s.plan == plans[resolution] and s.makeup_of is None), None)
             sessions.append(StudySession.objects.create(
-                plan=plans[resolution], unit=root, held_on=_day(offset),
+                plan=plans[resolution], unit=units[unit_index % len(units)], held_on=_day(offset),
                 makeup_of=base if makeup and base is not None else None))
-        members, marks = [], []
+        members, marks, writeups = [], [], []
         for spec in tree["members"]:
             joined = _day(spec["joined"])
             left = _day(spec["left"]) if spec["left"] is not None and spec["left"] >= spec["joined"] else None
             member = Member.objects.create(unit=units[spec["unit"] % len(units)], full_name="Đảng viên",
                                            joined_unit_on=joined, left_unit_on=left)
             members.append(member)
-            for session_id, status in {i % len(sessions): st for i, st in spec["marks"]}.items():
+            for session_id, status in enumerate(spec["marks"][:len(sessions)]):
+                if status is None:
+                    continue
                 Attendance.objects.create(session=sessions[session_id], member=member, unit=root, status=status)
                 marks.append((member.pk, session_id, status))
+            if spec["writeup"] is not None:
+                which, due, received = spec["writeup"]
+                writeups.append(WriteUp.objects.create(
+                    plan=plans[which], member=member, unit=member.unit, due_on=_day(due),
+                    received_on=_day(received) if received is not None else None))
 
         for unit in units:
             figures = unit_figures(user=user, unit=unit, on=ON)
@@ -121,6 +163,12 @@ def test_percent_matches_a_brute_force_count(tree):
                 for child in (u for u in units if u.parent_id == unit.pk):
                     row = next(r for r in block.rows if r.unit.pk == child.pk and not r.is_self)
                     assert (row.members, row.studied) == _brute(units, members, marks, sessions, child, rid)
+                # sessions: each commune (and the root, which issued the plan) is expected to hold one
+                sessions_expected = _brute_sessions(units, sessions, unit, block.plans[0])
+                assert (block.total.sessions.expected, block.total.sessions.on_time, block.total.sessions.late,
+                        block.total.sessions.missing, block.total.sessions.pending) == sessions_expected
+                w = block.total.writeups
+                assert (w.expected, w.received, w.overdue) == _brute_writeups(units, writeups, unit, block.plans[0])
                 # the rows add up to the total
                 assert sum(r.members for r in block.rows) == block.total.members
                 assert sum(r.studied for r in block.rows) == block.total.studied
