@@ -107,6 +107,16 @@ def program_item_add(request, program_id: Id, payload: PlannedIn):
     return Status(201, item)
 
 
+@router.delete("/inspection-programs/items/{item_id}", response={204: None, **WRITE_ERRORS}, tags=["oversight"],
+               summary="Xóa nội dung khỏi chương trình (khi chưa tiến hành theo nội dung đó)")
+def program_item_remove(request, item_id: Id):
+    user = request.auth
+    item = get_or_404(PlannedInspection.objects.filter(program__in=selectors.programs_visible(user)), item_id,
+                      _("Không tìm thấy."))
+    services.planned_remove(actor=user, item=item)
+    return Status(204, None)
+
+
 # ------------------------------------------------------------------ inspections
 
 

@@ -178,6 +178,18 @@ def planned_add(*, actor, program: InspectionProgram, kind: str, subject: str, c
     return item
 
 
+@transaction.atomic
+def planned_remove(*, actor, item: PlannedInspection) -> None:
+    """Remove an item of a program, only while no inspection was carried out under it."""
+    item = PlannedInspection.objects.select_related("program__unit").get(pk=item.pk)
+    _require(actor, item.program.unit)
+    if item.inspections.exists():
+        raise ValidationError({"item": _("Đã tiến hành kiểm tra, giám sát theo nội dung này: không xóa được.")})
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=item, unit=item.program.unit,
+                 changes={k: [v, None] for k, v in snapshot(item, PLANNED_FIELDS).items()})
+    item.delete()
+
+
 # ------------------------------------------------------------------ inspections
 
 

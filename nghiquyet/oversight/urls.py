@@ -20,4 +20,5 @@ urlpatterns = [
     path("chuong-trinh/", views.program_list, name="oversight_programs"),
     path("chuong-trinh/tao/", views.program_create_view, name="oversight_program_create"),
     path("chuong-trinh/<int:pk>/", views.program_detail, name="oversight_program"),
+    path("chuong-trinh/noi-dung/<int:pk>/xoa/", views.planned_remove_view, name="oversight_planned_remove"),
 ]

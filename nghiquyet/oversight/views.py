@@ -150,6 +150,22 @@ def program_detail(request, pk: int):
         "done": sum(1 for i in items if i.done)})
 
 
+@login_required
+@require_POST
+def planned_remove_view(request, pk: int):
+    user = request.user
+    item = get_or_404(PlannedInspection.objects.filter(program__in=selectors.programs_visible(user)), pk,
+                      _("Không tìm thấy."))
+    try:
+        services.planned_remove(actor=user, item=item)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã xóa nội dung khỏi chương trình."))
+    return redirect("oversight_program", pk=item.program_id)
+
+
 # ------------------------------------------------------------------ inspections
 
 

@@ -165,3 +165,13 @@ def test_extend_and_delete(as_user, demo):
     assert as_user(demo.xa2).send("delete", f"/inspections/{made['id']}").status_code == 404
     assert xa.send("delete", f"/inspections/{made['id']}").status_code == 204
     assert xa.get(f"/inspections/{made['id']}").status_code == 404
+
+
+def test_remove_a_program_item(as_user, demo):
+    program = InspectionProgram.objects.get(unit=demo.province, year=2026)
+    done, spare = program.items.order_by("id").first(), program.items.order_by("id").last()
+    assert as_user(demo.xa2).send("delete", f"/inspection-programs/items/{spare.pk}").status_code == 403
+    tinh = as_user(demo.tinh)
+    assert "không xóa được" in errors(tinh.send("delete", f"/inspection-programs/items/{done.pk}"))["item"]
+    assert tinh.send("delete", f"/inspection-programs/items/{spare.pk}").status_code == 204
+    assert tinh.send("delete", f"/inspection-programs/items/{spare.pk}").status_code == 404

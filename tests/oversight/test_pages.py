@@ -194,3 +194,21 @@ def test_extend_and_delete_pages(client, demo, frozen):
     assert reverse("oversight_inspection_delete", args=[spare.pk]) in page
     assert client.post(reverse("oversight_inspection_delete", args=[spare.pk])).status_code == 302
     assert not Inspection.objects.filter(pk=spare.pk).exists()
+
+
+def test_program_item_removal_and_page_query_count(client, demo, frozen, django_assert_num_queries):
+    program = InspectionProgram.objects.get(unit=demo.province, year=2026)
+    done, spare = program.items.order_by("id").first(), program.items.order_by("id").last()
+    client.force_login(demo.xa)
+    assert client.post(reverse("oversight_planned_remove", args=[spare.pk])).status_code == 403
+    client.force_login(demo.tinh)
+    page = reverse("oversight_program", args=[program.pk])
+    client.get(page)
+    with django_assert_num_queries(11):
+        text = client.get(page).content.decode()
+    assert reverse("oversight_planned_remove", args=[spare.pk]) in text
+    assert reverse("oversight_planned_remove", args=[done.pk]) not in text
+    response = client.post(reverse("oversight_planned_remove", args=[done.pk]), follow=True)
+    assert "không xóa được" in response.content.decode()
+    client.post(reverse("oversight_planned_remove", args=[spare.pk]))
+    assert program.items.count() == 3
