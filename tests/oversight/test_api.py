@@ -175,3 +175,14 @@ def test_remove_a_program_item(as_user, demo):
     assert "không xóa được" in errors(tinh.send("delete", f"/inspection-programs/items/{done.pk}"))["item"]
     assert tinh.send("delete", f"/inspection-programs/items/{spare.pk}").status_code == 204
     assert tinh.send("delete", f"/inspection-programs/items/{spare.pk}").status_code == 404
+
+
+def test_openapi_lists_the_oversight_endpoints(client, demo):
+    client.force_login(demo.tinh)
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in ("/api/v1/inspections", "/api/v1/inspections/{inspection_id}/recommendations",
+                 "/api/v1/recommendations/{recommendation_id}/close", "/api/v1/oversight/figures",
+                 "/api/v1/inspection-programs/{program_id}/items"):
+        assert path in paths, path
