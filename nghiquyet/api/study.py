@@ -141,6 +141,16 @@ def session_create(request, payload: SessionIn):
     return Status(201, _session(user, session.pk))
 
 
+@router.delete("/study/sessions/{session_id}", response={204: None, **WRITE_ERRORS},
+               summary="Xóa buổi học ghi nhầm (cùng điểm danh)",
+               description="Buổi học đã có buổi học bù: 422 (xóa buổi học bù trước). Bài thu hoạch chưa nộp của "
+                           "những người chỉ học ở buổi này cũng bị xóa.")
+def session_delete(request, session_id: Id):
+    user = request.auth
+    services.session_delete(actor=user, session=_session(user, session_id))
+    return Status(204, None)
+
+
 # ------------------------------------------------------------------ attendance
 
 

@@ -243,6 +243,28 @@ def session_create(*, actor, plan: StudyPlan, unit: Unit, held_on: dt.date, plac
     return session
 
 
+@transaction.atomic
+def session_delete(*, actor, session: StudySession) -> None:
+    """Delete a session recorded by mistake, with its points and attendance. A session with make-ups keeps them:
+    delete the make-ups first. Write-ups not yet received go with the attendance that made them owed."""
+    session = StudySession.objects.select_for_update(of=("self",)).select_related("unit", "plan").get(pk=session.pk)
+    _require(actor, session.unit)
+    if session.makeups.exists():
+        raise ValidationError({"session": _("Buổi học này đã có buổi học bù: xóa các buổi học bù trước.")})
+    members = list(session.attendance.filter(status=AttendanceStatus.PRESENT).values_list("member_id", flat=True))
+    recorded = session.attendance.count()
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=session, unit=session.unit, changes={
+        **{k: [v, None] for k, v in snapshot(session, SESSION_FIELDS).items()}, "attendance": [recorded, None]})
+    session.attendance.all().delete()
+    session.points.all().delete()
+    session.delete()
+    if members:
+        still = set(Attendance.objects.filter(session__plan=session.plan, member_id__in=members,
+                                              status=AttendanceStatus.PRESENT).values_list("member_id", flat=True))
+        WriteUp.objects.filter(plan=session.plan, member_id__in=set(members) - still, received_on__isnull=True,
+                               text="", file="").delete()
+
+
 def recording_units(session: StudySession) -> list[Unit]:
     """The units that record attendance at ``session``: its own unit and its points."""
     return [session.unit, *(p.unit for p in session.points.select_related("unit"))]

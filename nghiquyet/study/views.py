@@ -221,6 +221,7 @@ def _session_page(request, session, *, errors=None, status=200):
         "statuses": AttendanceStatus.choices, "counts": selectors.attendance_counts(user, session),
         "points": session.points.select_related("unit").order_by("unit__path"),
         "makeups": session.makeups.order_by("held_on") if not session.is_makeup else [],
+        "can_delete": can(user, Perm.STUDY_CHANGE, session.unit),
         "querystring": urlencode(query), "makeup_form": MakeupForm(units=Unit.objects.filter(
             pk__in=[u.pk for u in makeup_units])) if makeup_units else None,
     }, status=status)
@@ -271,6 +272,28 @@ def session_makeup(request, pk: int):
             messages.success(request, _("Đã ghi buổi học bù. Hãy điểm danh những đảng viên đã học bù."))
             return redirect("study_session", pk=makeup.pk)
     return render(request, "study/makeup_form.html", {"form": form, "session": session})
+
+
+@login_required
+def session_delete(request, pk: int):
+    """Delete a session recorded by mistake, after a confirmation page (GET) and a POST."""
+    user = request.user
+    session = selectors.session_get(user, pk)
+    if not can(user, Perm.STUDY_CHANGE, session.unit):
+        raise PermissionDenied(_("Bạn không có quyền xóa buổi học này."))
+    error = ""
+    if request.method == "POST":
+        plan_id = session.plan_id
+        try:
+            services.session_delete(actor=user, session=session)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Đã xóa buổi học."))
+            return redirect("study_plan", pk=plan_id)
+    return render(request, "study/session_delete.html", {
+        "session": session, "error": error, "counts": selectors.attendance_counts(user, session)},
+        status=422 if error else 200)
 
 
 # ------------------------------------------------------------------ write-ups

@@ -118,3 +118,14 @@ def test_create_plan_session_and_receive_writeup(client, demo, frozen):
     forbidden = Api(client, demo.xa2).send("post", "/study/sessions", {"plan": plan["id"], "unit": demo.commune.pk,
                                                                        "held_on": "2026-11-21"})
     assert forbidden.status_code == 422 and "unit" in _fields(forbidden)   # the unit is not visible to them
+
+
+def test_delete_session(client, demo, frozen):
+    api = Api(client, demo.xa)
+    plan = thematic_plan()
+    created = api.send("post", "/study/sessions", {"plan": plan.pk, "unit": demo.commune.pk,
+                                                   "held_on": "2026-11-24"}).json()
+    assert Api(client, demo.xa2).client.delete(f"{API}/study/sessions/{created['id']}",
+                                               headers=Api(client, demo.xa2).headers).status_code == 404
+    assert client.delete(f"{API}/study/sessions/{created['id']}", headers=api.headers).status_code == 204
+    assert api.get(f"/study/sessions/{created['id']}").status_code == 404

@@ -172,3 +172,18 @@ def test_plan_page_lists_writeups_with_overdue_filter(client, demo, frozen):
         assert writeup.received_on is None and writeup.due_on < dt.date(2026, 11, 25)
         assert writeup.unit.path.startswith(demo.commune.path)
     assert Unit.objects.filter(kind=UnitKind.BRANCH).exists()
+
+
+def test_delete_session_asks_first(client, demo, frozen):
+    plan = thematic_plan()
+    client.force_login(demo.xa)
+    client.post(reverse("study_plan", args=[plan.pk]), {"unit": demo.commune.pk, "held_on": "2026-11-24"})
+    session = StudySession.objects.get(plan=plan, unit=demo.commune, held_on=dt.date(2026, 11, 24))
+    confirm = client.get(reverse("study_session_delete", args=[session.pk]))
+    assert confirm.status_code == 200 and "Xóa buổi học ngày 24/11/2026" in confirm.content.decode()
+    assert StudySession.objects.filter(pk=session.pk).exists()
+    client.force_login(demo.xa2)
+    assert client.post(reverse("study_session_delete", args=[session.pk])).status_code == 404
+    client.force_login(demo.xa)
+    response = client.post(reverse("study_session_delete", args=[session.pk]))
+    assert response.status_code == 302 and not StudySession.objects.filter(pk=session.pk).exists()

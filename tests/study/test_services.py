@@ -201,3 +201,23 @@ def test_writeup_receive(demo, frozen):
         services.writeup_receive(actor=demo.xa2, writeup=writeup, received_on=DEMO_TODAY, text="x")
     done = services.writeup_receive(actor=demo.xa, writeup=writeup, received_on=DEMO_TODAY, text="Bài thu hoạch")
     assert done.received_on == DEMO_TODAY
+
+
+def test_delete_a_session_recorded_by_mistake(demo, frozen):
+    session = own_session(thematic_plan(), demo.commune)
+    makeup = services.session_create(actor=demo.xa, plan=session.plan, unit=demo.commune,
+                                     held_on=session.held_on + dt.timedelta(days=3), makeup_of=session)
+    with pytest.raises(ValidationError) as exc:
+        services.session_delete(actor=demo.xa, session=session)
+    assert "học bù" in _message(exc, "session")
+    with pytest.raises(PermissionDenied):
+        services.session_delete(actor=demo.xa2, session=makeup)
+    services.session_delete(actor=demo.xa, session=makeup)
+    studied = set(Attendance.objects.filter(session=session, status="present").values_list("member_id", flat=True))
+    received = set(WriteUp.objects.filter(plan=session.plan, member_id__in=studied, received_on__isnull=False)
+                   .values_list("member_id", flat=True))
+    services.session_delete(actor=demo.xa, session=session)
+    assert not Attendance.objects.filter(session_id=session.pk).exists()
+    left = set(WriteUp.objects.filter(plan=session.plan, member_id__in=studied).values_list("member_id", flat=True))
+    assert left == received            # the received write-ups stay, the owed ones go
+    assert AuditEvent.objects.filter(action="delete", object_id=str(session.pk)).exists()
