@@ -42,6 +42,7 @@ def test_target_page_shows_original_and_adjusted_values_and_the_history(client, 
     assert LABEL in page and "áp dụng từ 01/07/2026" in page
     assert '<span class="diff-old">88</span>' in page and '<strong class="diff-new">80</strong>' in page
     assert "Đã phê duyệt" in page and reverse("adjustment_propose", args=[target.pk]) in page
+    assert page.count(f"{LABEL}, áp dụng từ 01/07/2026") == 2   # the plan table, and the history of the target
     # a commune reads the province's adjusted target, read only (no proposal link), with the decision
     client.force_login(demo.xa)
     page = text(client.get(reverse("target_detail", args=[target.pk])))
