@@ -239,6 +239,11 @@ def session_detail(request, pk: int):
     if unit is None or not can(user, Perm.STUDY_CHANGE, unit):
         raise PermissionDenied(_("Bạn không có quyền điểm danh cho đơn vị này."))
     entries = {key[2:]: value for key, value in request.POST.items() if key.startswith("m-") and value}
+    if request.POST.get("con-lai") == AttendanceStatus.PRESENT:
+        # "the others were present": every member listed on the page and not marked yet
+        for raw in request.POST.get("ds", "").split(","):
+            if raw.strip().isdigit():
+                entries.setdefault(raw.strip(), AttendanceStatus.PRESENT)
     notes = {key[2:]: value for key, value in request.POST.items() if key.startswith("n-") and value}
     try:
         saved = services.attendance_record(actor=user, session=session, unit=unit, entries=entries, notes=notes)

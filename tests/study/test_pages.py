@@ -187,3 +187,38 @@ def test_delete_session_asks_first(client, demo, frozen):
     client.force_login(demo.xa)
     response = client.post(reverse("study_session_delete", args=[session.pk]))
     assert response.status_code == 302 and not StudySession.objects.filter(pk=session.pk).exists()
+
+
+def test_mark_the_others_present(client, demo, frozen):
+    client.force_login(demo.xa)
+    plan = thematic_plan()
+    client.post(reverse("study_plan", args=[plan.pk]), {"unit": demo.commune.pk, "held_on": "2026-11-24"})
+    session = StudySession.objects.get(plan=plan, unit=demo.commune, held_on=dt.date(2026, 11, 24))
+    page = client.get(reverse("study_session", args=[session.pk]) + f"?chi-bo={demo.branch.pk}")
+    shown = [m.pk for m in page.context["members_page"]]
+    assert shown and f'name="ds" value="{",".join(map(str, shown))},"' in page.content.decode()
+    response = client.post(reverse("study_session", args=[session.pk]), {
+        "chi-bo": demo.branch.pk, f"m-{shown[0]}": "excused", "ds": ",".join(map(str, shown)), "con-lai": "present"})
+    assert response.status_code == 302
+    marks = dict(Attendance.objects.filter(session=session).values_list("member_id", "status"))
+    assert marks[shown[0]] == "excused"
+    assert all(marks[pk] == "present" for pk in shown[1:]) and set(marks) == set(shown)
+
+
+def test_session_and_plan_pages_query_counts(client, demo, frozen, django_assert_num_queries):
+    """Pinned: the lists are paginated and marks, counts and write-ups are read in one query each, so the counts
+    do not depend on the number of members (Đông Sơn's session lists 488)."""
+    plan = thematic_plan()
+    session = own_session(plan, demo.commune)
+    client.force_login(demo.xa)
+    pages = {
+        reverse("study_session", args=[session.pk]): 16,
+        reverse("study_session", args=[session.pk]) + f"?chi-bo={demo.branch.pk}": 17,    # + the branch
+        reverse("study_plan", args=[plan.pk]): 14,
+        reverse("study_plan", args=[plan.pk]) + "?bai=overdue": 13,
+        reverse("study_home"): 11,
+    }
+    for url, expected in pages.items():
+        client.get(url)
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200
