@@ -424,7 +424,10 @@ def _rollup(target: Target, unit, period: Period, as_of: dt.date | None) -> dict
     ev = evaluate(target=target, unit=unit, period=period)
     out = {name: getattr(ev, name) for name in _EVALUATION_FIELDS}
     out.update(target=target, unit=unit, period=period, contributors=ev.contributors or 0,
-               actual_vn=_vn(ev.actual), status_label=str(ev.status_label), as_of=None)
+               actual_vn=_vn(ev.actual), status_label=str(ev.status_label), as_of=None,
+               milestone_original=ev.milestone_original, term_target_original=ev.term_target_original,
+               milestone_adjusted_by=ev.milestone_adjustment.label if ev.milestone_adjustment else "",
+               term_adjusted_by=ev.term_adjustment.label if ev.term_adjustment else "")
     if as_of is not None:
         result = rollup_as_of(target=target, unit=unit, period=period, on=as_of)
         actual = result.actual if result is not None else None

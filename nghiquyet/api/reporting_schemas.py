@@ -364,6 +364,13 @@ class RollupOut(Schema):
     projection: DecimalOut | None = Field(..., description="Dự báo đến cuối nhiệm kỳ theo xu hướng")
     status: str | None = Field(..., description="achieved, on_track, at_risk, off_track (null: chưa đủ số liệu)")
     status_label: str
+    milestone_original: DecimalOut | None = Field(None, description="Mốc năm ban đầu khi mốc đã được điều chỉnh "
+                                                                    "(null: không điều chỉnh)")
+    milestone_adjusted_by: str = Field("", description="Quyết định điều chỉnh mốc năm, vd. “điều chỉnh theo Quyết "
+                                                       "định số 1250-QĐ/TU ngày 15/07/2026”")
+    term_target_original: DecimalOut | None = Field(None, description="Chỉ tiêu nhiệm kỳ ban đầu khi đã được điều "
+                                                                      "chỉnh (null: không điều chỉnh)")
+    term_adjusted_by: str = Field("", description="Quyết định điều chỉnh chỉ tiêu nhiệm kỳ")
     as_of: AsOfOut | None = Field(None, description="Khi hỏi as_of: số liệu tổng hợp theo cây đơn vị tại ngày đó")
 
 

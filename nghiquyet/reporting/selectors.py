@@ -157,7 +157,7 @@ def entry_rows(*, schedule: Schedule, unit: Unit, period: Period, submission: Su
         unit=unit, target__in=targets, period__kind=period.kind, period__year=year, period__number=number)}
     from nghiquyet.reporting.evaluation import plans_for
 
-    milestones = {pk: plan.milestones.get(period.year) for pk, plan in plans_for(targets, unit).items()}
+    milestones = {pk: plan.milestones.get(period.year) for pk, plan in plans_for(targets, unit, period.end).items()}
     return [
         EntryRow(target=t, value=values.get(t.pk), previous=previous.get(t.pk), milestone=milestones.get(t.pk),
                  flags=list(values[t.pk].flags.all()) if t.pk in values else [],

@@ -43,3 +43,36 @@ def test_the_province_evaluation_changes_from_the_third_quarter(demo):
     assert q3.milestone == D(80) and q3.milestone_original == D(88)
     assert q3.status == TargetStatus.ON_TRACK                       # was at risk against 88
     assert D("95") < q3.pct_of_milestone < D("96")                  # 76,33 of 80 (86,7 % of 88)
+
+
+def test_the_rollup_api_shows_the_original_and_the_decision(demo, client):
+    from nghiquyet.accounts.services import api_token_create
+
+    _token, raw = api_token_create(actor=demo.tinh, name="test")
+    target = province_target(demo, "2")
+
+    def rollup(period: str) -> dict:
+        response = client.get("/api/v1/rollups", {"target": target.pk, "unit": demo.province.pk, "period": period},
+                              headers={"Authorization": f"Bearer {raw}"})
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    q3, q2 = rollup("quarter-2026-3"), rollup("quarter-2026-2")
+    assert D(q3["milestone"]) == 80 and D(q3["milestone_original"]) == 88
+    assert "1250-QĐ/TU" in q3["milestone_adjusted_by"] and "15/07/2026" in q3["milestone_adjusted_by"]
+    assert D(q2["milestone"]) == 88 and q2["milestone_original"] is None and q2["milestone_adjusted_by"] == ""
+    assert q3["term_target_original"] is None and q3["term_adjusted_by"] == ""
+
+
+def test_the_entry_form_shows_the_milestone_in_force(demo):
+    from nghiquyet.reporting.selectors import entry_rows
+    from nghiquyet.reporting.models import Schedule
+
+    target = province_target(demo, "2")
+    schedule = Schedule.objects.filter(targets=target).first()
+    if schedule is None:
+        pytest.skip("target 2 is not on a demo schedule")
+    unit = demo.province
+    rows = entry_rows(schedule=schedule, unit=unit, period=period_get(PeriodKind.QUARTER, 2026, 3), submission=None)
+    milestone = {r.target.pk: r.milestone for r in rows}[target.pk]
+    assert milestone == D(80)
