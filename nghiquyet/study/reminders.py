@@ -6,7 +6,8 @@ date, the day itself, days after it) while it stays unreceived, for ``LOOKBACK_D
 * to the member's own account (``member.person.user``) when there is one: one reminder per write-up;
 * otherwise to the users who keep the study records of the member's unit: those holding ``Perm.STUDY_CHANGE`` at
   the nearest unit on the member's path where anyone holds it (the branch secretary, else the commune office,
-  else the province office), one reminder per branch, plan and due date listing how many are due.
+  else the province office), one reminder per plan and due date for all the write-ups they keep, naming the
+  branches and how many are due in each (an office is not sent one reminder per branch).
 
 Keys carry the occasion, so each occasion is delivered once.
 """
@@ -46,17 +47,19 @@ def _keepers() -> dict[int, list[int]]:
     return out
 
 
-def _nearest(keepers: dict[int, list[int]], path: str) -> list[int]:
+def _nearest(keepers: dict[int, list[int]], path: str) -> tuple[int | None, list[int]]:
+    """The nearest unit on ``path`` (the unit itself first) where someone keeps the study records, and who."""
     for unit_id in reversed(path_ids(path)):
         if keepers.get(unit_id):
-            return keepers[unit_id]
-    return []
+            return unit_id, keepers[unit_id]
+    return None, []
 
 
 def reminders_due(today: dt.date) -> Iterator[Reminder]:
     first, last = _window(today)
     writeups = (WriteUp.objects.filter(received_on__isnull=True, due_on__gte=first, due_on__lte=last)
-                .select_related("member__person", "plan__resolution", "unit").order_by("due_on", "id"))
+                .select_related("member__person", "plan__resolution", "unit").order_by("due_on", "unit__path", "id"))
+    keepers: dict[int, list[int]] | None = None
     groups: dict[tuple[int, int, dt.date], list[WriteUp]] = defaultdict(list)
     for writeup in writeups:
         occasion = occasion_for(writeup.due_on, today)
@@ -75,25 +78,29 @@ def reminders_due(today: dt.date) -> Iterator[Reminder]:
                                     "symbol": writeup.plan.resolution.symbol, "plan": writeup.plan.title,
                                     "d": writeup.due_on.strftime("%d/%m/%Y")},
                 url=reverse("study_writeup", args=[writeup.pk]), due_on=writeup.due_on, unit_id=writeup.unit_id)
-        else:
-            groups[(writeup.plan_id, writeup.unit_id, writeup.due_on)].append(writeup)
-    if not groups:
-        return
-    keepers = _keepers()
-    for (plan_id, unit_id, due_on), items in groups.items():
+            continue
+        if keepers is None:
+            keepers = _keepers()
+        keeper_unit, _users = _nearest(keepers, writeup.unit.path)
+        if keeper_unit is not None:
+            groups[(writeup.plan_id, keeper_unit, writeup.due_on)].append(writeup)
+    for (plan_id, keeper_unit, due_on), items in groups.items():
         occasion = occasion_for(due_on, today)
         sample = items[0]
-        recipients = _nearest(keepers, sample.unit.path)
         count = len(items)
-        subject = ngettext("%(n)d bài thu hoạch của %(unit)s chưa nộp, hạn %(d)s",
-                           "%(n)d bài thu hoạch của %(unit)s chưa nộp, hạn %(d)s", count) % {
-            "n": count, "unit": sample.unit.name, "d": due_on.strftime("%d/%m/%Y")}
-        names = ", ".join(w.member.full_name for w in items[:10]) + ("…" if count > 10 else "")
-        body = _("Kế hoạch %(plan)s (%(symbol)s): %(names)s chưa nộp %(kind)s, hạn nộp %(d)s.") % {
-            "plan": sample.plan.title, "symbol": sample.plan.resolution.symbol, "names": names,
-            "kind": sample.get_kind_display().lower(), "d": due_on.strftime("%d/%m/%Y")}
+        by_unit: dict[str, int] = defaultdict(int)
+        for w in items:
+            by_unit[w.unit.name] += 1
+        units = "; ".join(f"{name} ({n})" for name, n in list(by_unit.items())[:8]) + (
+            "…" if len(by_unit) > 8 else "")
+        subject = ngettext("%(n)d bài thu hoạch chưa nộp, hạn %(d)s (%(symbol)s)",
+                           "%(n)d bài thu hoạch chưa nộp, hạn %(d)s (%(symbol)s)", count) % {
+            "n": count, "d": due_on.strftime("%d/%m/%Y"), "symbol": sample.plan.resolution.symbol}
+        body = _("%(plan)s: %(kind)s hạn nộp %(d)s chưa nhận được của %(n)d đảng viên: %(units)s.") % {
+            "plan": sample.plan.symbol or sample.plan.title, "kind": sample.get_kind_display().lower(),
+            "d": due_on.strftime("%d/%m/%Y"), "n": count, "units": units}
         url = reverse("study_plan", args=[plan_id]) + "?bai=waiting#bai-thu-hoach"
-        for user_id in recipients:
+        for user_id in keepers[keeper_unit]:
             yield Reminder(kind=ReminderKind.WRITEUP_DUE,
-                           key=f"writeups:{plan_id}:{unit_id}:{due_on.isoformat()}:{occasion}", user_id=user_id,
-                           subject=subject, body=body, url=url, due_on=due_on, unit_id=unit_id)
+                           key=f"writeups:{plan_id}:{keeper_unit}:{due_on.isoformat()}:{occasion}", user_id=user_id,
+                           subject=subject, body=body, url=url, due_on=due_on, unit_id=keeper_unit)

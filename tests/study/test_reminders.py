@@ -29,21 +29,26 @@ def test_grouped_to_the_keepers_of_the_nearest_level(demo, settings):
     WriteUp.objects.filter(pk=writeup.pk).update(due_on=DEMO_TODAY - dt.timedelta(days=2))
     due = list(reminders_due(DEMO_TODAY))
     assert all(r.kind == ReminderKind.WRITEUP_DUE for r in due)
-    mine = [r for r in due if r.unit_id == writeup.unit_id and r.due_on == DEMO_TODAY - dt.timedelta(days=2)
-            and r.key.startswith("writeups:")]
     # demo-chibo keeps their own branch; any other branch of Đông Sơn is kept by demo-xa
-    expected = demo.chibo.pk if writeup.unit_id == demo.branch.pk else demo.xa.pk
-    assert {r.user_id for r in mine} == {expected}
-    assert mine[0].key.endswith(":after-1") and writeup.member.full_name in mine[0].body
+    keeper, expected = ((demo.branch, demo.chibo) if writeup.unit_id == demo.branch.pk else (demo.commune, demo.xa))
+    prefix = f"writeups:{writeup.plan_id}:{keeper.pk}:{(DEMO_TODAY - dt.timedelta(days=2)).isoformat()}:"
+    mine = [r for r in due if r.key.startswith(prefix)]
+    assert {r.user_id for r in mine} == {expected.pk}
+    assert mine[0].key.endswith(":after-1") and writeup.unit.name in mine[0].body
+    assert mine[0].unit_id == keeper.pk
     assert len({(r.kind, r.key, r.user_id) for r in due}) == len(due)      # one per recipient and occasion
     # a week later it is another occasion; once received, nothing
-    later = [r for r in reminders_due(DEMO_TODAY + dt.timedelta(days=5)) if r.unit_id == writeup.unit_id
-             and r.due_on == DEMO_TODAY - dt.timedelta(days=2)]
+    later = [r for r in reminders_due(DEMO_TODAY + dt.timedelta(days=5)) if r.key.startswith(prefix)]
     assert later and later[0].key.endswith(":after-7")
-    WriteUp.objects.filter(unit_id=writeup.unit_id, due_on=DEMO_TODAY - dt.timedelta(days=2)).update(
-        received_on=DEMO_TODAY)
-    assert not [r for r in reminders_due(DEMO_TODAY) if r.unit_id == writeup.unit_id
-                and r.due_on == DEMO_TODAY - dt.timedelta(days=2)]
+    WriteUp.objects.filter(plan_id=writeup.plan_id, unit__path__under=keeper.path,
+                           due_on=DEMO_TODAY - dt.timedelta(days=2)).update(received_on=DEMO_TODAY)
+    assert not [r for r in reminders_due(DEMO_TODAY) if r.key.startswith(prefix)]
+
+
+def test_an_office_gets_one_reminder_per_plan_and_due_date_not_one_per_branch(demo):
+    due = [r for r in reminders_due(DEMO_TODAY) if r.user_id == demo.tinh.pk]
+    keys = {(r.key.split(":")[1], r.due_on) for r in due}
+    assert len(due) == len(keys)
 
 
 def test_to_the_members_own_account(demo):
