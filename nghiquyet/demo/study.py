@@ -102,12 +102,15 @@ class _Builder:
         self.holders = list(Unit.objects.filter(path__under=province.path, valid_to__isnull=True,
                                                 kind__in=HOLDER_KINDS).order_by("code"))
         members = (Member.objects.filter(unit__path__under=province.path, left_unit_on__isnull=True)
-                   .values_list("pk", "unit_id", "unit__path", "joined_unit_on", "person_id").order_by("pk"))
+                   .values_list("pk", "unit_id", "unit__path", "joined_unit_on", "person_id", "card_number")
+                   .order_by("pk"))
+        self.card_of: dict[int, str] = {}
         self.members_of: dict[int, list[tuple[int, int, dt.date, bool]]] = defaultdict(list)
         self.first_of_branch: dict[int, int] = {}
         holder_ids = {h.pk for h in self.holders}
-        for pk, unit_id, path, joined, person_id in members:
+        for pk, unit_id, path, joined, person_id, card in members:
             self.first_of_branch.setdefault(unit_id, pk)
+            self.card_of[pk] = card
             holder_id = next((i for i in path_ids(path) if i in holder_ids), None)
             if holder_id is not None:
                 self.members_of[holder_id].append((pk, unit_id, joined, person_id is not None))
@@ -180,8 +183,8 @@ class _Builder:
         ops = connection.ops
         day = functools.lru_cache(maxsize=None)(ops.adapt_datefield_value)
         now = ops.adapt_datetimefield_value(timezone.now())
-        _insert(Attendance, ["session_id", "member_id", "unit_id", "status", "note", "recorded_at"],
-                [(s.pk, m, u, st, "", now) for s, m, u, st in self.attendance])
+        _insert(Attendance, ["session_id", "member_id", "unit_id", "status", "card_number", "note", "recorded_at"],
+                [(s.pk, m, u, st, self.card_of.get(m, ""), "", now) for s, m, u, st in self.attendance])
         _insert(WriteUp, ["plan_id", "member_id", "unit_id", "kind", "due_on", "received_on", "text", "file",
                           "file_name", "created_at"],
                 [(p, m, u, k, day(due), day(got) if got else None, text, "", "", now)

@@ -131,6 +131,9 @@ class Attendance(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị ghi nhận"), on_delete=models.PROTECT,
                              related_name="study_attendance")
     status = models.CharField(_("tình trạng"), max_length=8, choices=AttendanceStatus.choices)
+    # The member's card number when recorded: a transfer or a merge gives the member a new register row with the
+    # same card, and what they studied goes with them (selectors.studied).
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, blank=True, db_index=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)

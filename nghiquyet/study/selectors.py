@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.scope import issued_above_filter, scope_filter, unit_scope_q
@@ -43,12 +43,16 @@ from nghiquyet.study.models import (
 # ------------------------------------------------------------------ the definition of "studied"
 
 
-def studied(resolution_id: int, on: dt.date, *, member_ref: str = "pk") -> Exists:
-    """THE rule: the member (``OuterRef(member_ref)``) was present at a session or make-up of any plan for the
-    resolution, held on or before ``on``. Used by every figure, page and API answer."""
-    return Exists(Attendance.objects.filter(
-        member_id=OuterRef(member_ref), status=AttendanceStatus.PRESENT,
-        session__plan__resolution_id=resolution_id, session__held_on__lte=on))
+def studied(resolution_id: int, on: dt.date, *, prefix: str = "") -> Q:
+    """THE rule, as a condition on ``Member`` (``prefix`` to reach it from another model): the member was present
+    at a session or make-up of any plan for the resolution, held on or before ``on``, under this register row or
+    under an earlier one with the same card number (a transfer, a merge of units, gives a new row). Used by every
+    figure, page and API answer."""
+    present = Attendance.objects.filter(status=AttendanceStatus.PRESENT, session__plan__resolution_id=resolution_id,
+                                        session__held_on__lte=on)
+    by_row = Exists(present.filter(member_id=OuterRef(f"{prefix}pk")))
+    by_card = Exists(present.filter(card_number=OuterRef(f"{prefix}card_number")).exclude(card_number=""))
+    return Q(by_row) | Q(by_card)
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -232,7 +236,7 @@ class _Counts:
         self.studied: dict[tuple[int, str], int] = {}
         if resolution_ids:
             members = scope_filter(Member.objects.filter(current_on_q(on), unit__path__under=unit.path), user)
-            annotations = {f"r{rid}": Count("id", filter=Q(studied(rid, on))) for rid in resolution_ids}
+            annotations = {f"r{rid}": Count("id", filter=studied(rid, on)) for rid in resolution_ids}
             for row in members.values("unit__path").annotate(total=Count("id"), **annotations).order_by():
                 self.members[row["unit__path"]] = row["total"]
                 for rid in resolution_ids:
@@ -359,8 +363,9 @@ def members_study_status(user, unit: Unit, resolution_ids: list[int], on: dt.dat
     """Current members of ``unit``'s subtree with ``studied_<id>`` booleans per resolution (the drill-down below
     the last level)."""
     members = scope_filter(Member.objects.filter(current_on_q(on), unit__path__under=unit.path), user)
-    return members.annotate(**{f"studied_{rid}": studied(rid, on) for rid in resolution_ids}).select_related(
-        "unit").order_by("unit__path", "full_name", "pk")
+    return members.annotate(**{f"studied_{rid}": ExpressionWrapper(studied(rid, on), output_field=BooleanField())
+                               for rid in resolution_ids}).select_related("unit").order_by("unit__path", "full_name",
+                                                                                             "pk")
 
 
 # ------------------------------------------------------------------ gaps (for the briefings)

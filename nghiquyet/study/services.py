@@ -345,7 +345,7 @@ def attendance_record(*, actor, session: StudySession, unit: Unit | None = None,
         row = taken.get(member_id)
         if row is None:
             row = Attendance(session=session, member=members[member_id], unit=unit, status=status, note=note,
-                             recorded_by=user)
+                             card_number=members[member_id].card_number, recorded_by=user)
             changes[members[member_id].full_name] = [None, status]
         elif row.status != status or row.note != note:
             changes[members[member_id].full_name] = [row.status, status]

@@ -38,6 +38,7 @@ member_st = st.fixed_dictionaries({
     # the member's mark at each session, by position (None: not recorded)
     "marks": st.lists(st.sampled_from([None, *AttendanceStatus.values, AttendanceStatus.PRESENT]), min_size=8,
                       max_size=8),
+    "card": st.one_of(st.just(""), st.sampled_from(["3901", "3902", "3903"])),   # shared: a transferred member
     "writeup": st.one_of(st.none(), st.tuples(st.integers(0, 1), st.integers(0, 700),
                                               st.one_of(st.none(), st.integers(0, 700)))),
 })
@@ -75,7 +76,8 @@ def _brute(units, members, marks, sessions, unit: Unit, resolution_id: int) -> t
     studied = {a_member for a_member, session_id, status in marks
                if status == AttendanceStatus.PRESENT and sessions[session_id].held_on <= ON
                and sessions[session_id].plan.resolution_id == resolution_id}
-    return len(current), sum(1 for m in current if m.pk in studied)
+    cards = {m.card_number for m in members if m.pk in studied and m.card_number}
+    return len(current), sum(1 for m in current if m.pk in studied or m.card_number in cards)
 
 
 def _under(units, inner: Unit, outer: Unit) -> bool:
@@ -137,13 +139,17 @@ def test_percent_matches_a_brute_force_count(tree):
         for spec in tree["members"]:
             joined = _day(spec["joined"])
             left = _day(spec["left"]) if spec["left"] is not None and spec["left"] >= spec["joined"] else None
+            card = spec["card"]
+            if left is None and any(m.card_number == card and m.left_unit_on is None for m in members):
+                card = ""       # one current row per card (the register's constraint)
             member = Member.objects.create(unit=units[spec["unit"] % len(units)], full_name="Đảng viên",
-                                           joined_unit_on=joined, left_unit_on=left)
+                                           joined_unit_on=joined, left_unit_on=left, card_number=card)
             members.append(member)
             for session_id, status in enumerate(spec["marks"][:len(sessions)]):
                 if status is None:
                     continue
-                Attendance.objects.create(session=sessions[session_id], member=member, unit=root, status=status)
+                Attendance.objects.create(session=sessions[session_id], member=member, unit=root, status=status,
+                                          card_number=member.card_number)
                 marks.append((member.pk, session_id, status))
             if spec["writeup"] is not None:
                 which, due, received = spec["writeup"]

@@ -221,3 +221,21 @@ def test_delete_a_session_recorded_by_mistake(demo, frozen):
     left = set(WriteUp.objects.filter(plan=session.plan, member_id__in=studied).values_list("member_id", flat=True))
     assert left == received            # the received write-ups stay, the owed ones go
     assert AuditEvent.objects.filter(action="delete", object_id=str(session.pk)).exists()
+
+
+def test_what_a_member_studied_follows_them_to_another_branch(demo, frozen):
+    """A transfer gives the member a new register row (same card): they stay 'studied' in the new branch."""
+    from nghiquyet.members.services import member_transfer
+    from nghiquyet.study.selectors import unit_figures
+
+    plan = thematic_plan()
+    session = own_session(plan, demo.commune)
+    row = (Attendance.objects.filter(session=session, status=AttendanceStatus.PRESENT)
+           .exclude(member__card_number="").exclude(member__unit=demo.branch).select_related("member").first())
+    before = next(b for b in unit_figures(user=demo.xa, unit=demo.branch, on=DEMO_TODAY).resolutions
+                  if b.resolution.pk == plan.resolution_id).total
+    moved = member_transfer(actor=demo.xa, member=row.member, to_unit=demo.branch, on=DEMO_TODAY)
+    assert moved.pk != row.member_id and moved.card_number == row.member.card_number
+    after = next(b for b in unit_figures(user=demo.xa, unit=demo.branch, on=DEMO_TODAY).resolutions
+                 if b.resolution.pk == plan.resolution_id).total
+    assert (after.members, after.studied) == (before.members + 1, before.studied + 1)
