@@ -204,6 +204,7 @@ def attendance_put(request, session_id: Id, payload: AttendanceIn):
 
 
 class WriteUpFilters(Schema):
+    mine: bool = False
     plan: Id | None = None
     unit: Id | None = None
     state: str = ""
@@ -211,12 +212,12 @@ class WriteUpFilters(Schema):
 
 @router.get("/study/writeups", response={200: list[WriteUpOut], **READ_ERRORS},
             summary="Bài thu hoạch, kế hoạch cá nhân của đảng viên trong phạm vi",
-            description="Lọc theo `plan`, `unit` (cả cây đơn vị), `state`: `received`, `waiting` (chưa nộp), "
-                        "`overdue` (quá hạn).")
+            description="`mine=true`: bài của chính người dùng (là đảng viên). Lọc theo `plan`, `unit` (cả cây đơn "
+                        "vị), `state`: `received`, `waiting` (chưa nộp), `overdue` (quá hạn).")
 @paginate(Page)
 def writeups_list(request, filters: Query[WriteUpFilters]):
     user = request.auth
-    writeups = selectors.writeups_visible(user)
+    writeups = selectors.my_writeups(user) if filters.mine else selectors.writeups_visible(user)
     if filters.plan is not None:
         writeups = writeups.filter(plan_id=filters.plan)
     if filters.unit is not None:
@@ -233,7 +234,9 @@ def writeups_list(request, filters: Query[WriteUpFilters]):
 
 
 @router.post("/study/writeups/{writeup_id}/receive", response={200: WriteUpOut, **WRITE_ERRORS},
-             summary="Ghi nhận bài thu hoạch đã nộp (ngày nhận và nội dung)")
+             summary="Ghi nhận bài thu hoạch đã nộp (ngày nhận và nội dung)",
+             description="Người giữ hồ sơ học tập của đơn vị ghi ngày nhận; đảng viên tự nộp bài của mình thì ngày "
+                         "nhận là hôm nay.")
 def writeup_receive(request, writeup_id: Id, payload: WriteUpReceiveIn):
     user = request.auth
     writeup = selectors.writeup_get(user, writeup_id)

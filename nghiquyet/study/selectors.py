@@ -132,8 +132,17 @@ def writeups_visible(user) -> QuerySet[WriteUp]:
     return scope_filter(WriteUp.objects.all(), user).select_related("member__unit", "plan__resolution", "unit")
 
 
+def my_writeups(user) -> QuerySet[WriteUp]:
+    """The signed-in person's own write-ups (as a member), whatever their roles."""
+    if not getattr(user, "is_authenticated", False):
+        return WriteUp.objects.none()
+    return WriteUp.objects.filter(member__person__user=user).select_related(
+        "member__unit", "plan__resolution", "unit").order_by("received_on", "due_on", "pk")
+
+
 def writeup_get(user, pk) -> WriteUp:
-    return get_or_404(writeups_visible(user), pk, _("Không tìm thấy bài thu hoạch."))
+    """A write-up in the user's scope, or the user's own."""
+    return get_or_404(writeups_visible(user) | my_writeups(user), pk, _("Không tìm thấy bài thu hoạch."))
 
 
 def plan_writeups(user, plan: StudyPlan, *, unit: Unit | None = None, state: str = "",

@@ -384,14 +384,24 @@ def _sync_writeups(session: StudySession, ids: list[int], statuses: dict[int, st
 # ------------------------------------------------------------------ write-ups
 
 
+def writeup_is_own(user, writeup: WriteUp) -> bool:
+    person = writeup.member.person
+    return user is not None and person is not None and person.user_id is not None and person.user_id == user.pk
+
+
 @transaction.atomic
 def writeup_receive(*, actor, writeup: WriteUp, received_on: dt.date, text: str = "", upload=None) -> WriteUp:
-    """Record a member's write-up (or personal plan) as received on ``received_on``, with its text or a file."""
-    writeup = WriteUp.objects.select_for_update(of=("self",)).select_related("unit", "member", "plan").get(
+    """Record a member's write-up (or personal plan) as received on ``received_on``, with its text or a file: by
+    someone keeping the unit's study records, or by the member themselves (received today)."""
+    writeup = WriteUp.objects.select_for_update(of=("self",)).select_related("unit", "member__person", "plan").get(
         pk=writeup.pk)
-    _require(actor, writeup.unit)
+    own = writeup_is_own(actor, writeup)
+    if not own:
+        _require(actor, writeup.unit)
     errors: dict[str, str] = {}
     received_on = _date(received_on, "received_on", errors, _("ngày nhận"))
+    if own and actor is not None and not can(actor, Perm.STUDY_CHANGE, writeup.unit):
+        received_on = timezone.localdate()      # a member hands in their own today, never on another day
     if received_on is not None:
         if received_on > timezone.localdate():
             errors["received_on"] = _("Ngày nhận không được ở tương lai.")

@@ -308,7 +308,8 @@ def session_delete(request, pk: int):
 def writeup_detail(request, pk: int):
     user = request.user
     writeup = selectors.writeup_get(user, pk)
-    editable = can(user, Perm.STUDY_CHANGE, writeup.unit)
+    own = services.writeup_is_own(user, writeup)
+    editable = can(user, Perm.STUDY_CHANGE, writeup.unit) or (own and writeup.received_on is None)
     form = WriteUpForm(request.POST or None, request.FILES or None,
                        initial={"received_on": writeup.received_on or timezone.localdate(), "text": writeup.text})
     if request.method == "POST":
@@ -317,15 +318,27 @@ def writeup_detail(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.writeup_receive(actor=user, writeup=writeup, received_on=data["received_on"],
+                services.writeup_receive(actor=user, writeup=writeup,
+                                         received_on=data.get("received_on") or timezone.localdate(),
                                          text=data["text"], upload=data.get("file"))
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã ghi nhận bài thu hoạch của %(n)s.") % {"n": writeup.member.full_name})
+                if own and not can(user, Perm.STUDY_CHANGE, writeup.unit):
+                    return redirect("study_my_writeups")
                 return redirect("study_plan", pk=writeup.plan_id)
+    if editable and own and not can(user, Perm.STUDY_CHANGE, writeup.unit):
+        del form.fields["received_on"]
     return render(request, "study/writeup_detail.html", {"writeup": writeup, "form": form if editable else None,
-                                                         "today": timezone.localdate()})
+                                                         "today": timezone.localdate(), "own": own})
+
+
+@login_required
+def my_writeups(request):
+    """The signed-in person's own write-ups and personal plans, to hand in."""
+    page = paginate(request, selectors.my_writeups(request.user))
+    return render(request, "study/my_writeups.html", {"page_obj": page, "today": timezone.localdate()})
 
 
 @login_required

@@ -222,3 +222,33 @@ def test_session_and_plan_pages_query_counts(client, demo, frozen, django_assert
         client.get(url)
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
+
+
+def test_a_member_hands_in_their_own_writeup(client, demo, frozen):
+    """A member with an account but no role finds and hands in their own write-up, received today whatever day
+    they type; someone else's stays out of reach, and their unit's figures are not theirs to read."""
+    from django.contrib.auth import get_user_model
+
+    from nghiquyet.accounts.models import Person
+
+    plan = thematic_plan()
+    writeup = WriteUp.objects.filter(plan=plan, unit=demo.branch, received_on__isnull=True,
+                                     member__person__isnull=True).select_related("member").first()
+    user = get_user_model().objects.create_user("dang-vien-thu", password="x")
+    person = Person.objects.create(unit=demo.branch, full_name=writeup.member.full_name, position="Đảng viên",
+                                   user=user)
+    Member.objects.filter(pk=writeup.member_id).update(person=person)
+    client.force_login(user)
+    mine = client.get(reverse("study_my_writeups"))
+    assert mine.status_code == 200 and writeup.pk in [w.pk for w in mine.context["page_obj"]]
+    page = client.get(reverse("study_writeup", args=[writeup.pk]))
+    assert page.status_code == 200 and "received_on" not in page.context["form"].fields
+    response = client.post(reverse("study_writeup", args=[writeup.pk]), {"text": "Bài thu hoạch của tôi.",
+                                                                         "received_on": "2026-10-01"})
+    assert response.status_code == 302
+    writeup.refresh_from_db()
+    assert writeup.received_on == dt.date(2026, 11, 25) and writeup.text == "Bài thu hoạch của tôi."
+    assert client.get(reverse("study_writeup", args=[writeup.pk])).context["form"] is None   # handed in
+    other = WriteUp.objects.filter(unit=demo.branch).exclude(pk=writeup.pk).first()
+    assert client.get(reverse("study_writeup", args=[other.pk])).status_code == 404
+    assert client.get(reverse("study_unit", args=[demo.branch.pk])).status_code == 404
