@@ -143,7 +143,8 @@ def _plan_page(request, plan, *, form=None):
     if form is None:
         form = _session_form(user, plan)
     return render(request, "study/plan_detail.html", {
-        "plan": plan, "sessions": selectors.plan_sessions(user, plan), "form": form,
+        "plan": plan, "sessions_page": paginate(request, selectors.plan_sessions(user, plan), param="trang-buoi"),
+        "form": form,
         "may_hold": form.fields["unit"].queryset.exists(),
         "can_edit": can(user, Perm.STUDY_CHANGE, plan.unit),
         "writeups_page": paginate(request, selectors.plan_writeups(user, plan, state=state, on=on), param="trang-bai"),

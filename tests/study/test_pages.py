@@ -214,8 +214,8 @@ def test_session_and_plan_pages_query_counts(client, demo, frozen, django_assert
     pages = {
         reverse("study_session", args=[session.pk]): 16,
         reverse("study_session", args=[session.pk]) + f"?chi-bo={demo.branch.pk}": 17,    # + the branch
-        reverse("study_plan", args=[plan.pk]): 14,
-        reverse("study_plan", args=[plan.pk]) + "?bai=overdue": 13,
+        reverse("study_plan", args=[plan.pk]): 15,
+        reverse("study_plan", args=[plan.pk]) + "?bai=overdue": 14,
         reverse("study_home"): 11,
     }
     for url, expected in pages.items():
