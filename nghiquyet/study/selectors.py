@@ -281,11 +281,12 @@ class _Counts:
                     .values("plan_id", "unit_id").order_by().annotate(first=Min("held_on")))
             self.first_held = {(r["plan_id"], r["unit_id"]): r["first"] for r in held}
 
-    def members_under(self, path: str) -> int:
-        return sum(n for p, n in self.members.items() if p.startswith(path))
+    def members_under(self, path: str, audience: tuple[str, ...] = ("",)) -> int:
+        return sum(n for p, n in self.members.items() if p.startswith(path) and p.startswith(audience))
 
-    def studied_under(self, resolution_id: int, path: str) -> int:
-        return sum(n for (rid, p), n in self.studied.items() if rid == resolution_id and p.startswith(path))
+    def studied_under(self, resolution_id: int, path: str, audience: tuple[str, ...] = ("",)) -> int:
+        return sum(n for (rid, p), n in self.studied.items()
+                   if rid == resolution_id and p.startswith(path) and p.startswith(audience))
 
     def writeups_under(self, plan: StudyPlan, path: str) -> WriteUpTally:
         tally = WriteUpTally()
@@ -318,11 +319,24 @@ def _subordinates(unit: Unit) -> list[Unit]:
                 .order_by("kind", "name", "pk"))
 
 
+def _audience(unit: Unit, plans: list[StudyPlan]) -> tuple[str, ...]:
+    """The paths whose members a resolution's plans address within ``unit``'s subtree: all of it when one plan
+    comes from the unit or above, else the subtrees of the units below that issued them."""
+    paths = sorted({p.unit.path for p in plans})
+    if any(unit.path.startswith(path) for path in paths):
+        return (unit.path,)
+    return tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+
+
+def _touches(path: str, audience: tuple[str, ...]) -> bool:
+    return any(path.startswith(a) or a.startswith(path) for a in audience)
+
+
 def _row(counts: _Counts, unit: Unit, *, is_self: bool, resolution_id: int, plans: list[StudyPlan],
-         path: str | None = None) -> FigureRow:
+         audience: tuple[str, ...], path: str | None = None) -> FigureRow:
     path = path or unit.path
-    row = FigureRow(unit=unit, is_self=is_self, members=counts.members_under(path),
-                    studied=counts.studied_under(resolution_id, path))
+    row = FigureRow(unit=unit, is_self=is_self, members=counts.members_under(path, audience),
+                    studied=counts.studied_under(resolution_id, path, audience))
     for plan in plans:
         row.sessions.add(counts.sessions_under(plan, path))
         row.writeups.add(counts.writeups_under(plan, path))
@@ -331,8 +345,10 @@ def _row(counts: _Counts, unit: Unit, *, is_self: bool, resolution_id: int, plan
 
 def unit_figures(*, user, unit: Unit, on: dt.date) -> UnitFigures:
     """Per resolution with a plan that concerns ``unit``: the subtree's total and one row per direct subordinate
-    (and a row for the unit's own members when it has any). ``unit`` must be visible to ``user`` (the caller got
-    it from ``unit_get_visible``). A fixed number of queries whatever the size of the subtree."""
+    (and a row for the unit's own members when it has any). Members count where the resolution's plans address
+    them: the whole subtree when a plan comes from the unit or above, else the subtrees of the units below that
+    issued plans (a commune's own resolution is not the province's shortfall). ``unit`` must be visible to
+    ``user`` (the caller got it from ``unit_get_visible``). A fixed number of queries whatever the subtree's size."""
     plans = list(plans_for_unit(user, unit).order_by("resolution_id", "deadline", "pk"))
     counts = _Counts(user, unit, plans, on)
     children = _subordinates(unit)
@@ -342,13 +358,15 @@ def unit_figures(*, user, unit: Unit, on: dt.date) -> UnitFigures:
     out = []
     for resolution_plans in by_resolution.values():
         rid = resolution_plans[0].resolution_id
-        total = _row(counts, unit, is_self=False, resolution_id=rid, plans=resolution_plans)
-        rows = [_row(counts, child, is_self=False, resolution_id=rid, plans=resolution_plans)
-                for child in children]
-        own = counts.members.get(unit.path, 0)
+        audience = _audience(unit, resolution_plans)
+        total = _row(counts, unit, is_self=False, resolution_id=rid, plans=resolution_plans, audience=audience)
+        rows = [_row(counts, child, is_self=False, resolution_id=rid, plans=resolution_plans, audience=audience)
+                for child in children if _touches(child.path, audience)]
+        own = counts.members.get(unit.path, 0) if audience == (unit.path,) else 0
         own_holder = any(h.pk == unit.pk for p in resolution_plans for h in counts.holders[p.pk])
         if own or own_holder:
-            self_row = FigureRow(unit=unit, is_self=True, members=own, studied=counts.studied.get((rid, unit.path), 0))
+            self_row = FigureRow(unit=unit, is_self=True, members=own,
+                                 studied=counts.studied.get((rid, unit.path), 0) if own else 0)
             for plan in resolution_plans:
                 if any(h.pk == unit.pk for h in counts.holders[plan.pk]):
                     first = counts.first_held.get((plan.pk, unit.pk))

@@ -239,3 +239,20 @@ def test_what_a_member_studied_follows_them_to_another_branch(demo, frozen):
     after = next(b for b in unit_figures(user=demo.xa, unit=demo.branch, on=DEMO_TODAY).resolutions
                  if b.resolution.pk == plan.resolution_id).total
     assert (after.members, after.studied) == (before.members + 1, before.studied + 1)
+
+
+def test_a_communes_own_plan_counts_only_its_members_above(demo, frozen):
+    """Seen from the province, the commune's own resolution is measured on the commune's members only."""
+    from nghiquyet.study.selectors import unit_figures
+
+    resolution = Document.objects.get(unit=demo.commune, is_congress_resolution=True)
+    services.plan_create(actor=demo.xa, unit=demo.commune, resolution=resolution, title="Kế hoạch học tập",
+                         starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 2, 5), deadline=dt.date(2026, 2, 5))
+    province = unit_figures(user=demo.tinh, unit=demo.province, on=DEMO_TODAY)
+    commune = unit_figures(user=demo.tinh, unit=demo.commune, on=DEMO_TODAY)
+    block = next(b for b in province.resolutions if b.resolution.pk == resolution.pk)
+    own = next(b for b in commune.resolutions if b.resolution.pk == resolution.pk)
+    assert [r.unit.pk for r in block.rows] == [demo.commune.pk]
+    assert block.total.members == own.total.members == Member.objects.filter(
+        unit__path__under=demo.commune.path, left_unit_on__isnull=True).count()
+    assert block.total.sessions.expected == 1 and block.total.sessions.missing == 1   # not held by 05/02/2026
