@@ -39,14 +39,15 @@ member_st = st.fixed_dictionaries({
     "marks": st.lists(st.sampled_from([None, *AttendanceStatus.values, AttendanceStatus.PRESENT]), min_size=8,
                       max_size=8),
     "card": st.one_of(st.just(""), st.sampled_from(["3901", "3902", "3903"])),   # shared: a transferred member
-    "writeup": st.one_of(st.none(), st.tuples(st.integers(0, 1), st.integers(0, 700),
+    "writeup": st.one_of(st.none(), st.tuples(st.integers(0, 2), st.integers(0, 700),
                                               st.one_of(st.none(), st.integers(0, 700)))),
 })
 
 tree_st = st.fixed_dictionaries({
     "communes": st.lists(st.integers(0, 3), min_size=1, max_size=3),   # branches per commune
     "members": st.lists(member_st, min_size=1, max_size=25),
-    "sessions": st.lists(st.tuples(st.integers(0, 1), st.integers(0, 700), st.booleans(), st.integers(0, 20)),
+    "local": st.one_of(st.none(), st.integers(0, 10)),    # a commune that issues a plan of its own resolution
+    "sessions": st.lists(st.tuples(st.integers(0, 2), st.integers(0, 700), st.booleans(), st.integers(0, 20)),
                          min_size=1, max_size=8),                    # (resolution, day, make-up?, unit)
 })
 
@@ -61,15 +62,14 @@ def _unit(parent: Unit | None, kind: str) -> Unit:
     return unit
 
 
-def _brute(units, members, marks, sessions, unit: Unit, resolution_id: int) -> tuple[int, int]:
+def _brute(units, members, marks, sessions, unit: Unit, resolution_id: int, issuer: Unit | None = None
+           ) -> tuple[int, int]:
+    """Members of ``unit``'s subtree current on ON (and of ``issuer``'s, the unit whose plan addresses them) and
+    how many studied the resolution: present, by this row or one with the same card, on or before ON."""
     by_id = {u.pk: u for u in units}
 
     def under(u: Unit) -> bool:
-        while u is not None:
-            if u.pk == unit.pk:
-                return True
-            u = by_id.get(u.parent_id)
-        return False
+        return _under(units, u, unit) and (issuer is None or _under(units, u, issuer))
 
     current = [m for m in members if under(by_id[m.unit_id]) and m.joined_unit_on <= ON
                and (m.left_unit_on is None or m.left_unit_on > ON)]
@@ -91,7 +91,12 @@ def _under(units, inner: Unit, outer: Unit) -> bool:
 
 
 def _brute_sessions(units, sessions, unit: Unit, plan: StudyPlan) -> tuple[int, ...]:
-    holders = [u for u in units if (u.kind == UnitKind.COMMUNE or u.pk == plan.unit_id) and _under(units, u, unit)]
+    """The plan's unit, and the communes below it when it leaves the sessions to them, inside ``unit``'s subtree."""
+    issuer = next(u for u in units if u.pk == plan.unit_id)
+    holders = [u for u in units if (u.pk == plan.unit_id or (plan.audience == Audience.SUBTREE
+                                                             and u.kind == UnitKind.COMMUNE
+                                                             and _under(units, u, issuer)))
+               and _under(units, u, unit)]
     counts = [len(holders), 0, 0, 0, 0]
     for holder in holders:
         days = [s.held_on for s in sessions if s.plan_id == plan.pk and s.unit_id == holder.pk
@@ -129,8 +134,16 @@ def test_percent_matches_a_brute_force_count(tree):
         plans = [StudyPlan.objects.create(unit=root, resolution=d, title="Kế hoạch", starts_on=START,
                                           ends_on=_day(200), deadline=_day(200), audience=Audience.SUBTREE,
                                           holder_kinds=[UnitKind.COMMUNE]) for d in documents]
+        communes = [u for u in units if u.kind == UnitKind.COMMUNE]
+        local = communes[tree["local"] % len(communes)] if tree["local"] is not None else None
+        if local is not None:
+            own = Document.objects.create(unit=local, number=1, type_code="NQ", issuer_code="ĐU", symbol="1-NQ/ĐU",
+                                          issued_on=START, title="Nghị quyết của xã")
+            plans.append(StudyPlan.objects.create(unit=local, resolution=own, title="Kế hoạch của xã",
+                                                  starts_on=START, ends_on=_day(300), deadline=_day(300)))
         sessions = []
         for resolution, offset, makeup, unit_index in tree["sessions"]:
+            resolution = resolution % len(plans)
             base = next((s for s in sessions if s.plan == plans[resolution] and s.makeup_of is None), None)
             sessions.append(StudySession.objects.create(
                 plan=plans[resolution], unit=units[unit_index % len(units)], held_on=_day(offset),
@@ -154,35 +167,43 @@ def test_percent_matches_a_brute_force_count(tree):
             if spec["writeup"] is not None:
                 which, due, received = spec["writeup"]
                 writeups.append(WriteUp.objects.create(
-                    plan=plans[which], member=member, unit=member.unit, due_on=_day(due),
+                    plan=plans[which % len(plans)], member=member, unit=member.unit, due_on=_day(due),
                     received_on=_day(received) if received is not None else None))
 
         for unit in units:
             figures = unit_figures(user=user, unit=unit, on=ON)
-            rows = {(r.unit.pk, r.is_self): r for block in figures.resolutions for r in block.rows}
-            assert len(figures.resolutions) == 2
+            expected_blocks = {p.resolution_id for p in plans
+                               if _under(units, unit, next(u for u in units if u.pk == p.unit_id))
+                               or _under(units, next(u for u in units if u.pk == p.unit_id), unit)}
+            assert {b.resolution.pk for b in figures.resolutions} == expected_blocks
             for block in figures.resolutions:
                 rid = block.resolution.pk
-                expected_members, expected_studied = _brute(units, members, marks, sessions, unit, rid)
+                plan = block.plans[0]
+                issuer = next(u for u in units if u.pk == plan.unit_id)
+                scope = None if _under(units, unit, issuer) else issuer    # the plan addresses all of unit, or less
+                expected_members, expected_studied = _brute(units, members, marks, sessions, unit, rid, scope)
                 assert (block.total.members, block.total.studied) == (expected_members, expected_studied)
                 assert block.total.percent == percent(expected_studied, expected_members)
                 for child in (u for u in units if u.parent_id == unit.pk):
-                    row = next(r for r in block.rows if r.unit.pk == child.pk and not r.is_self)
-                    assert (row.members, row.studied) == _brute(units, members, marks, sessions, child, rid)
-                # sessions: each commune (and the root, which issued the plan) is expected to hold one
-                sessions_expected = _brute_sessions(units, sessions, unit, block.plans[0])
+                    row = next((r for r in block.rows if r.unit.pk == child.pk and not r.is_self), None)
+                    if scope is not None and not (_under(units, scope, child) or _under(units, child, scope)):
+                        assert row is None          # outside what the plan addresses: no row
+                        continue
+                    assert (row.members, row.studied) == _brute(units, members, marks, sessions, child, rid, scope)
+                # sessions: the plan's unit, and each commune below when it leaves sessions to them
                 assert (block.total.sessions.expected, block.total.sessions.on_time, block.total.sessions.late,
-                        block.total.sessions.missing, block.total.sessions.pending) == sessions_expected
+                        block.total.sessions.missing, block.total.sessions.pending) == _brute_sessions(
+                    units, sessions, unit, plan)
                 w = block.total.writeups
-                assert (w.expected, w.received, w.overdue) == _brute_writeups(units, writeups, unit, block.plans[0])
+                assert (w.expected, w.received, w.overdue) == _brute_writeups(units, writeups, unit, plan)
                 # the rows add up to the total
                 assert sum(r.members for r in block.rows) == block.total.members
                 assert sum(r.studied for r in block.rows) == block.total.studied
-            assert rows is not None
         # the gaps of the briefing agree with the same rule, past the deadline
         for gap in study_gaps(user=user, unit=root, on=ON):
+            issuer = next(u for u in units if u.pk == gap.plan.unit_id)
             assert (gap.members, gap.studied) == _brute(units, members, marks, sessions, gap.unit,
-                                                        gap.plan.resolution_id)
+                                                        gap.plan.resolution_id, issuer)
             assert gap.studied < gap.members or gap.writeups_overdue
         transaction.set_rollback(True)
 
