@@ -31,6 +31,7 @@ from nghiquyet.api.study_schemas import (
     SessionIn,
     SessionOut,
     UnitFiguresOut,
+    WriteUpIn,
     WriteUpOut,
     WriteUpReceiveIn,
 )
@@ -231,6 +232,23 @@ def writeups_list(request, filters: Query[WriteUpFilters]):
     elif filters.state == "overdue":
         writeups = writeups.filter(received_on__isnull=True, due_on__lt=today)
     return writeups.order_by("due_on", "id")
+
+
+@router.post("/study/writeups", response={201: WriteUpOut, **WRITE_ERRORS},
+             summary="Giao bài thu hoạch cho một đảng viên (ngoài những bài tự phát sinh khi điểm danh có mặt)",
+             description="Ví dụ đảng viên được cấp ủy cho tự nghiên cứu. Cần quyền cập nhật học tập tại đơn vị của "
+                         "đảng viên; đảng viên phải thuộc đối tượng của kế hoạch.")
+def writeup_create(request, payload: WriteUpIn):
+    from nghiquyet.members.selectors import member_get
+
+    user = request.auth
+    errors = _Errors()
+    plan = _body_ref(lambda: selectors.plan_get(user, payload.plan), "plan", errors)
+    member = _body_ref(lambda: member_get(user=user, member_id=payload.member), "member", errors)
+    errors.raise_if_any()
+    writeup = services.writeup_create(actor=user, plan=plan, member=member, due_on=payload.due_on,
+                                      kind=payload.kind)
+    return Status(201, selectors.writeup_get(user, writeup.pk))
 
 
 @router.post("/study/writeups/{writeup_id}/receive", response={200: WriteUpOut, **WRITE_ERRORS},

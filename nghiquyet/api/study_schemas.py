@@ -156,6 +156,13 @@ class WriteUpOut(Schema):
         return bool(obj.file)
 
 
+class WriteUpIn(Schema):
+    plan: Id
+    member: Id
+    due_on: DateIn
+    kind: WriteUpKindIn = Field("", description="Mặc định: loại sản phẩm của kế hoạch")
+
+
 class WriteUpReceiveIn(Schema):
     received_on: DateIn
     text: str = Field("", max_length=50000)

@@ -129,3 +129,18 @@ def test_delete_session(client, demo, frozen):
                                                headers=Api(client, demo.xa2).headers).status_code == 404
     assert client.delete(f"{API}/study/sessions/{created['id']}", headers=api.headers).status_code == 204
     assert api.get(f"/study/sessions/{created['id']}").status_code == 404
+
+
+def test_assign_a_writeup(client, demo, frozen):
+    api = Api(client, demo.xa)
+    plan = thematic_plan()
+    member = (Member.objects.filter(unit__path__under=demo.commune.path, left_unit_on__isnull=True)
+              .exclude(study_writeups__plan=plan).first())
+    response = api.send("post", "/study/writeups", {"plan": plan.pk, "member": member.pk, "due_on": "15/12/2026"})
+    assert response.status_code == 201, response.json()
+    assert response.json()["kind"] == "essay" and response.json()["due_on"] == "2026-12-15"
+    again = api.send("post", "/study/writeups", {"plan": plan.pk, "member": member.pk, "due_on": "2026-12-15"})
+    assert again.status_code == 422 and member.full_name in _fields(again)["member"]
+    stranger = Member.objects.filter(unit__path__under=demo.commune2.path).first()
+    outside = api.send("post", "/study/writeups", {"plan": plan.pk, "member": stranger.pk, "due_on": "2026-12-15"})
+    assert outside.status_code == 422 and "member" in _fields(outside)
