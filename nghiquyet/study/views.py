@@ -187,9 +187,12 @@ def _recording_unit(request, user, session) -> tuple[Unit | None, list[Unit]]:
         if unit is None:
             raise Http404(_("Không tìm thấy đơn vị."))
         return unit, units
-    # default: the deepest unit the user records for (a commune user lands on their own point)
+    # default: the session's own unit when the user records for it, else the point they record for (a commune
+    # user lands on their own point of a provincial session)
+    if writable and writable[0].pk == session.unit_id:
+        return writable[0], units
     pool = writable or units
-    return (max(pool, key=lambda u: u.depth) if pool else None), units
+    return (pool[0] if pool else None), units
 
 
 def _branches(user, unit: Unit):

@@ -252,3 +252,17 @@ def test_a_member_hands_in_their_own_writeup(client, demo, frozen):
     other = WriteUp.objects.filter(unit=demo.branch).exclude(pk=writeup.pk).first()
     assert client.get(reverse("study_writeup", args=[other.pk])).status_code == 404
     assert client.get(reverse("study_unit", args=[demo.branch.pk])).status_code == 404
+
+
+def test_provincial_session_opens_on_the_users_own_point(client, demo, frozen):
+    from tests.study.helpers import congress_plan
+
+    conference = congress_plan().sessions.get(unit=demo.province)
+    client.force_login(demo.xa)
+    page = client.get(reverse("study_session", args=[conference.pk]))
+    assert page.context["unit"] == demo.commune and [u.pk for u in page.context["units"]] == [demo.commune.pk]
+    client.force_login(demo.tinh)
+    page = client.get(reverse("study_session", args=[conference.pk]))
+    assert page.context["unit"] == demo.province and len(page.context["units"]) > 30
+    page = client.get(reverse("study_session", args=[conference.pk]) + f"?don-vi={demo.commune2.pk}")
+    assert page.context["unit"] == demo.commune2
