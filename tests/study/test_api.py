@@ -144,3 +144,12 @@ def test_assign_a_writeup(client, demo, frozen):
     stranger = Member.objects.filter(unit__path__under=demo.commune2.path).first()
     outside = api.send("post", "/study/writeups", {"plan": plan.pk, "member": stranger.pk, "due_on": "2026-12-15"})
     assert outside.status_code == 422 and "member" in _fields(outside)
+
+
+def test_a_plan_from_above_is_read_only(client, demo, frozen):
+    api = Api(client, demo.xa)
+    plan = thematic_plan()
+    response = api.send("patch", f"/study/plans/{plan.pk}", {"place": "Nơi khác"})
+    assert response.status_code == 403 and "detail" in response.json()
+    plan.refresh_from_db()
+    assert plan.place != "Nơi khác"
