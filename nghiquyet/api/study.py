@@ -30,6 +30,7 @@ from nghiquyet.api.study_schemas import (
     PlanPatch,
     SessionIn,
     SessionOut,
+    SessionPatch,
     UnitFiguresOut,
     WriteUpIn,
     WriteUpOut,
@@ -140,6 +141,19 @@ def session_create(request, payload: SessionIn):
                                       place=payload.place, speakers=payload.speakers, note=payload.note,
                                       points=points, makeup_of=makeup_of)
     return Status(201, _session(user, session.pk))
+
+
+@router.patch("/study/sessions/{session_id}", response={200: SessionOut, **WRITE_ERRORS},
+              summary="Sửa buổi học (địa điểm, báo cáo viên, ghi chú; ngày khi chưa điểm danh) và thêm điểm cầu")
+def session_update(request, session_id: Id, payload: SessionPatch):
+    user = request.auth
+    session = _session(user, session_id)
+    errors = _Errors()
+    points = _body_refs(units_visible(user), payload.add_points, "add_points", errors)
+    errors.raise_if_any()
+    values = payload.dict(exclude_unset=True, exclude={"add_points"})
+    services.session_update(actor=user, session=session, add_points=points, **values)
+    return _session(user, session.pk)
 
 
 @router.delete("/study/sessions/{session_id}", response={204: None, **WRITE_ERRORS},

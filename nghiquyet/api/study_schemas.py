@@ -110,6 +110,16 @@ class SessionIn(Schema):
     makeup_of: Id | None = Field(None, description="Buổi học được học bù")
 
 
+class SessionPatch(Schema):
+    """Only the fields sent change; ``add_points`` adds points (điểm cầu)."""
+
+    held_on: DateIn | None = None
+    place: str | None = Field(None, max_length=300)
+    speakers: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=5000)
+    add_points: list[Id] = Field(default_factory=list, max_length=2000)
+
+
 class MemberRefOut(Schema):
     id: int
     full_name: str

@@ -91,3 +91,17 @@ class WriteUpForm(forms.Form):
     received_on = forms.DateField(label=_("Ngày nhận"), widget=DATE_WIDGET, initial=timezone.localdate)
     text = forms.CharField(label=_("Nội dung (tóm tắt)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     file = forms.FileField(label=_("Tệp bài thu hoạch"), required=False)
+
+
+class SessionEditForm(forms.Form):
+    held_on = forms.DateField(label=_("Ngày tổ chức"), widget=DATE_WIDGET,
+                              help_text=_("Chỉ đổi được khi chưa điểm danh."))
+    place = forms.CharField(label=_("Địa điểm"), max_length=300, required=False)
+    speakers = forms.CharField(label=_("Báo cáo viên"), max_length=500, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    add_points = UnitsField(label=_("Thêm điểm cầu"), queryset=None, required=False,
+                            widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["add_points"].queryset = points

@@ -244,6 +244,60 @@ def session_create(*, actor, plan: StudyPlan, unit: Unit, held_on: dt.date, plac
 
 
 @transaction.atomic
+def session_update(*, actor, session: StudySession, held_on: dt.date | None = None, place: str | None = None,
+                   speakers: str | None = None, note: str | None = None,
+                   add_points: Iterable[Unit] = ()) -> StudySession:
+    """Correct a session's place, speakers, note, or date (only while no attendance is recorded: who was a member
+    depends on the day), and add points (điểm cầu) that followed it."""
+    session = StudySession.objects.select_for_update(of=("self",)).select_related(
+        "unit", "plan__resolution", "makeup_of").get(pk=session.pk)
+    _require(actor, session.unit)
+    before = snapshot(session, SESSION_FIELDS)
+    errors: dict[str, str] = {}
+    if held_on is not None and held_on != session.held_on:
+        if session.attendance.exists():
+            errors["held_on"] = _("Đã có điểm danh: không đổi được ngày (ai là đảng viên tùy theo ngày). Xóa buổi "
+                                  "học ghi nhầm rồi ghi lại.")
+        elif held_on > timezone.localdate():
+            errors["held_on"] = _("Ngày tổ chức không được ở tương lai: ghi buổi học sau khi đã tổ chức.")
+        elif held_on < session.plan.resolution.issued_on:
+            errors["held_on"] = _("Ngày tổ chức không được trước ngày ban hành nghị quyết (%(d)s).") % {
+                "d": _fmt(session.plan.resolution.issued_on)}
+        elif session.makeup_of is not None and held_on <= session.makeup_of.held_on:
+            errors["held_on"] = _("Buổi học bù phải sau buổi học chính (%(d)s).") % {
+                "d": _fmt(session.makeup_of.held_on)}
+        elif session.makeups.filter(held_on__lte=held_on).exists():
+            errors["held_on"] = _("Buổi học chính phải trước các buổi học bù của nó.")
+        else:
+            session.held_on = held_on
+    if place is not None:
+        session.place = _text(place, "place", errors, StudySession)
+    if speakers is not None:
+        session.speakers = _text(speakers, "speakers", errors, StudySession)
+    if note is not None:
+        session.note = str(note).strip()
+    have = set(session.points.values_list("unit_id", flat=True))
+    new_points = [p for p in dict.fromkeys(add_points) if p.pk not in have]
+    if new_points and session.makeup_of_id is not None:
+        errors["points"] = _("Buổi học bù không có điểm cầu.")
+    for point in new_points:
+        if point.pk == session.unit_id or not point.path.startswith(session.unit.path) or point.valid_to is not None:
+            errors["points"] = _("Điểm cầu “%(p)s” phải là đơn vị đang hoạt động trực thuộc “%(u)s”.") % {
+                "p": point.name, "u": session.unit.name}
+            break
+    if errors:
+        raise ValidationError(errors)
+    session.save()
+    SessionPoint.objects.bulk_create([SessionPoint(session=session, unit=p) for p in new_points])
+    changes = diff(before, snapshot(session, SESSION_FIELDS))
+    if new_points:
+        changes["points"] = [None, [p.name for p in new_points]]
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=session, unit=session.unit, changes=changes)
+    return session
+
+
+@transaction.atomic
 def session_delete(*, actor, session: StudySession) -> None:
     """Delete a session recorded by mistake, with its points and attendance. A session with make-ups keeps them:
     delete the make-ups first. Write-ups not yet received go with the attendance that made them owed."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/sua/", views.plan_edit, name="study_plan_edit"),
     path("buoi/<int:pk>/", views.session_detail, name="study_session"),
     path("buoi/<int:pk>/hoc-bu/", views.session_makeup, name="study_makeup"),
+    path("buoi/<int:pk>/sua/", views.session_edit, name="study_session_edit"),
     path("buoi/<int:pk>/xoa/", views.session_delete, name="study_session_delete"),
     path("bai-thu-hoach/cua-toi/", views.my_writeups, name="study_my_writeups"),
     path("bai-thu-hoach/<int:pk>/", views.writeup_detail, name="study_writeup"),

@@ -22,7 +22,7 @@ from nghiquyet.core.pagination import paginate
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.resolutions.selectors import document_get, documents_visible
 from nghiquyet.study import selectors, services
-from nghiquyet.study.forms import MakeupForm, PlanForm, SessionForm, WriteUpForm
+from nghiquyet.study.forms import MakeupForm, PlanForm, SessionEditForm, SessionForm, WriteUpForm
 from nghiquyet.study.models import AttendanceStatus
 
 MEMBER_PAGE_SIZE = 60
@@ -281,6 +281,36 @@ def session_makeup(request, pk: int):
             messages.success(request, _("Đã ghi buổi học bù. Hãy điểm danh những đảng viên đã học bù."))
             return redirect("study_session", pk=makeup.pk)
     return render(request, "study/makeup_form.html", {"form": form, "session": session})
+
+
+@login_required
+def session_edit(request, pk: int):
+    """Correct a session (place, speakers, note; the day while nothing is recorded) and add points."""
+    user = request.user
+    session = selectors.session_get(user, pk)
+    if not can(user, Perm.STUDY_CHANGE, session.unit):
+        raise PermissionDenied(_("Bạn không có quyền sửa buổi học này."))
+    have = session.points.values("unit_id")
+    points = (units_changeable(user, Perm.STUDY_CHANGE).filter(path__under=session.unit.path,
+                                                               kind__in=UnitKind.party_kinds())
+              .exclude(pk=session.unit_id).exclude(pk__in=have).order_by("path")
+              if not session.is_makeup else Unit.objects.none())
+    form = SessionEditForm(request.POST or None, points=points, initial={
+        "held_on": session.held_on, "place": session.place, "speakers": session.speakers, "note": session.note})
+    if session.is_makeup:
+        del form.fields["add_points"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_update(actor=user, session=session, held_on=data["held_on"], place=data["place"],
+                                    speakers=data["speakers"], note=data["note"],
+                                    add_points=list(data.get("add_points") or []))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã cập nhật buổi học."))
+            return redirect("study_session", pk=session.pk)
+    return render(request, "study/session_edit.html", {"form": form, "session": session})
 
 
 @login_required

@@ -153,3 +153,14 @@ def test_a_plan_from_above_is_read_only(client, demo, frozen):
     assert response.status_code == 403 and "detail" in response.json()
     plan.refresh_from_db()
     assert plan.place != "Nơi khác"
+
+
+def test_patch_session(client, demo, frozen):
+    api = Api(client, demo.xa)
+    session = own_session(thematic_plan(), demo.commune)
+    response = api.send("patch", f"/study/sessions/{session.pk}", {"place": "Nhà văn hóa",
+                                                                   "add_points": [demo.branch.pk]})
+    assert response.status_code == 200, response.json()
+    assert response.json()["place"] == "Nhà văn hóa" and response.json()["points"][0]["id"] == demo.branch.pk
+    bad = api.send("patch", f"/study/sessions/{session.pk}", {"held_on": "2026-11-17"})
+    assert bad.status_code == 422 and "held_on" in _fields(bad)

@@ -266,3 +266,17 @@ def test_provincial_session_opens_on_the_users_own_point(client, demo, frozen):
     assert page.context["unit"] == demo.province and len(page.context["units"]) > 30
     page = client.get(reverse("study_session", args=[conference.pk]) + f"?don-vi={demo.commune2.pk}")
     assert page.context["unit"] == demo.commune2
+
+
+def test_edit_session_page(client, demo, frozen):
+    session = own_session(thematic_plan(), demo.commune)
+    client.force_login(demo.xa)
+    url = reverse("study_session_edit", args=[session.pk])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"held_on": "2026-11-17", "place": "x"})
+    assert bad.status_code == 200 and "Đã có điểm danh" in bad.content.decode()
+    assert client.post(url, {"held_on": "2026-11-18", "place": "Nhà văn hóa xã"}).status_code == 302
+    session.refresh_from_db()
+    assert session.place == "Nhà văn hóa xã"
+    client.force_login(demo.xa2)
+    assert client.get(url).status_code == 404

@@ -256,3 +256,24 @@ def test_a_communes_own_plan_counts_only_its_members_above(demo, frozen):
     assert block.total.members == own.total.members == Member.objects.filter(
         unit__path__under=demo.commune.path, left_unit_on__isnull=True).count()
     assert block.total.sessions.expected == 1 and block.total.sessions.missing == 1   # not held by 05/02/2026
+
+
+def test_session_update(demo, frozen):
+    plan = thematic_plan()
+    session = own_session(plan, demo.commune)
+    with pytest.raises(ValidationError) as exc:     # attendance recorded: the day is fixed
+        services.session_update(actor=demo.xa, session=session, held_on=session.held_on - dt.timedelta(days=1))
+    assert "held_on" in exc.value.message_dict
+    updated = services.session_update(actor=demo.xa, session=session, place="Nhà văn hóa xã",
+                                      add_points=[demo.branch])
+    assert updated.place == "Nhà văn hóa xã" and list(updated.points.values_list("unit_id", flat=True)) == [
+        demo.branch.pk]
+    with pytest.raises(ValidationError) as exc:
+        services.session_update(actor=demo.xa, session=session, add_points=[demo.commune2])
+    assert "points" in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.session_update(actor=demo.xa2, session=session, place="x")
+    fresh = services.session_create(actor=demo.xa, plan=plan, unit=demo.commune, held_on=dt.date(2026, 11, 20))
+    moved = services.session_update(actor=demo.xa, session=fresh, held_on=dt.date(2026, 11, 21))
+    assert moved.held_on == dt.date(2026, 11, 21)
+    assert AuditEvent.objects.filter(object_id=str(fresh.pk), action="update").exists()
