@@ -164,3 +164,11 @@ def test_patch_session(client, demo, frozen):
     assert response.json()["place"] == "Nhà văn hóa" and response.json()["points"][0]["id"] == demo.branch.pk
     bad = api.send("patch", f"/study/sessions/{session.pk}", {"held_on": "2026-11-17"})
     assert bad.status_code == 422 and "held_on" in _fields(bad)
+
+
+def test_openapi_lists_the_study_endpoints(client, demo):
+    schema = client.get(f"{API}/openapi.json").json()
+    paths = {p for p in schema["paths"] if "/study/" in p}
+    assert {"/api/v1/study/plans", "/api/v1/study/sessions/{session_id}/attendance",
+            "/api/v1/study/units/{unit_id}/figures", "/api/v1/study/units/{unit_id}/gaps",
+            "/api/v1/study/writeups"} <= paths
