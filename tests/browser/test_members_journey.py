@@ -8,13 +8,12 @@ import re
 import pytest
 
 from nghiquyet.members.models import Member
-from tests.browser.conftest import browser, log_in, page  # noqa: F401 - the browser fixtures
 from tests.members.conftest import other_branch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_member_register_on_a_phone(demo, live_server, page, log_in):  # noqa: F811
+def test_member_register_on_a_phone(demo, live_server, page, log_in):
     from playwright.sync_api import expect
 
     member = (Member.objects.filter(unit=demo.branch, left_unit_on__isnull=True).exclude(person__isnull=False)
