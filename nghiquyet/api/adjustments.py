@@ -9,7 +9,6 @@ on ``decision_date``; a user without the permission gets 403. Each write runs in
 
 import datetime as dt
 
-from django.db import transaction
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -124,15 +123,4 @@ def target_plan(request, target_id: Id, filters: Query[PlanFilters]):
     plan = selectors.target_plan(target, on=filters.on)
     return TargetPlanOut(target_id=target.pk, on=filters.on, term_target=_line(plan["term"]),
                          milestones=[_line(line) for line in plan["milestones"]])
-
-
-def _atomic_writes() -> None:
-    """Each write runs in one transaction (as ``api._atomic_writes`` does for the other routers)."""
-    for path_view in router.path_operations.values():
-        for operation in path_view.operations:
-            if set(operation.methods) - {"GET", "HEAD", "OPTIONS"}:
-                operation.view_func = transaction.atomic(operation.view_func)
-
-
-_atomic_writes()
 

@@ -258,17 +258,19 @@ def audit_list(request, filters: Query[AuditFilters]):
 
 
 # ------------------------------------------------------------------ resolutions, targets, programs, tasks
+from nghiquyet.api.adjustments import router as adjustments_router  # noqa: E402
+from nghiquyet.api.briefings import router as briefings_router  # noqa: E402
+from nghiquyet.api.members import router as members_router  # noqa: E402
+from nghiquyet.api.notifications import router as notifications_router  # noqa: E402
+from nghiquyet.api.oversight import router as oversight_router  # noqa: E402
 from nghiquyet.api.plans import router as plans_router  # noqa: E402
 from nghiquyet.api.reporting import router as reporting_router  # noqa: E402
+from nghiquyet.api.study import router as study_router  # noqa: E402
 
-api.add_router("", plans_router)
-api.add_router("", reporting_router)
-api.add_router("", "nghiquyet.api.members.router")  # the member register (writes atomic there)
-api.add_router("", "nghiquyet.api.notifications.router")  # the inbox (writes atomic there)
-api.add_router("", "nghiquyet.api.adjustments.router")  # target adjustments (writes atomic there)
-api.add_router("", "nghiquyet.api.study.router")  # study and dissemination (writes atomic there)
-api.add_router("", "nghiquyet.api.oversight.router")  # inspection and supervision (writes atomic there)
-api.add_router("", "nghiquyet.api.briefings.router")  # the briefing (giao ban), read only
+ROUTERS = (plans_router, reporting_router, members_router, notifications_router, adjustments_router, study_router,
+           oversight_router, briefings_router)
+for _router in ROUTERS:
+    api.add_router("", _router)
 
 
 def _atomic_writes(router: Router) -> None:
@@ -279,9 +281,8 @@ def _atomic_writes(router: Router) -> None:
                 operation.view_func = transaction.atomic(operation.view_func)
 
 
-_atomic_writes(api.default_router)
-_atomic_writes(plans_router)
-_atomic_writes(reporting_router)
+for _router in (api.default_router, *ROUTERS):
+    _atomic_writes(_router)
 
 
 # ------------------------------------------------------------------ JSON for unknown paths and methods

@@ -6,7 +6,6 @@ caller's scope is a 404. Writes go through ``members.services`` (``Perm.PERSON_C
 is out of scope is a 422 naming that field.
 """
 
-from django.db import transaction
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -96,14 +95,3 @@ def member_transfer(request, member_id: Id, payload: TransferIn):
     errors.raise_if_any()
     moved = member_services.member_transfer(actor=user, member=member, to_unit=to_unit, on=payload.on)
     return Status(201, member_selectors.member_get(user=user, member_id=moved.pk))
-
-
-def _atomic_writes() -> None:
-    """Each write runs in one transaction (as ``api._atomic_writes`` does for the other routers)."""
-    for path_view in router.path_operations.values():
-        for operation in path_view.operations:
-            if set(operation.methods) - {"GET", "HEAD", "OPTIONS"}:
-                operation.view_func = transaction.atomic(operation.view_func)
-
-
-_atomic_writes()

@@ -7,7 +7,6 @@ also by its owner. Writes go through ``oversight.services``: a missing role is a
 field in Vietnamese. An id in the path that is unknown or out of scope is a 404; an id in the body, a 422.
 """
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -344,10 +343,3 @@ def figures(request, filters: Query[FigureFilters]):
     unit = unit_get_visible(user, filters.unit)
     result = selectors.figures(user=user, unit=unit, year=filters.year or _today().year, on=_today())
     return {**result.__dict__, "planned_percent": result.planned_percent}
-
-
-# Each write runs in one transaction (as api._atomic_writes does for the routers it lists).
-for _path_view in router.path_operations.values():
-    for _operation in _path_view.operations:
-        if set(_operation.methods) - {"GET", "HEAD", "OPTIONS"}:
-            _operation.view_func = transaction.atomic(_operation.view_func)

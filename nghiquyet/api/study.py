@@ -10,7 +10,6 @@ in one transaction.
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -300,14 +299,3 @@ def unit_gaps(request, unit_id: Id, filters: Query[OnFilter]):
     user = request.auth
     unit = unit_get_visible(user, unit_id)
     return selectors.study_gaps(user=user, unit=unit, on=filters.on or timezone.localdate())
-
-
-def _atomic(router: Router) -> None:
-    """Each write runs in one transaction (as api._atomic_writes does for the routers it lists)."""
-    for path_view in router.path_operations.values():
-        for operation in path_view.operations:
-            if set(operation.methods) - {"GET", "HEAD", "OPTIONS"}:
-                operation.view_func = transaction.atomic(operation.view_func)
-
-
-_atomic(router)

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from nghiquyet.accounts.models import RoleAssignment
 from nghiquyet.briefings.selectors import Briefing, WindowKind, briefing_for, conf, window_of
@@ -69,7 +70,8 @@ def digest_text(briefing: Briefing, *, label: str, url: str) -> str:
             "title": line.task.title, "who": line.task.responsible.full_name if line.task.responsible else "—",
             "boss": line.task.directing.full_name if line.task.directing else "—",
             "due": date_vn(line.task.due_date), "pct": line.task.percent,
-            "state": (_("quá hạn %(n)s ngày") if line.overdue else _("còn %(n)s ngày")) % {"n": line.days}})
+            "state": (ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", line.days) if line.overdue
+                      else ngettext("còn %(n)s ngày", "còn %(n)s ngày", line.days)) % {"n": line.days}})
         for line in b.tasks.lines[:rows]]
     out += _lines("1. " + _("Nhiệm vụ quá hạn và có nguy cơ chậm"), tasks, len(b.tasks.lines),
                   _("Không có nhiệm vụ quá hạn hoặc có nguy cơ chậm."))

@@ -30,7 +30,7 @@ KIND_LABELS = {
 class EmailStatus(models.TextChoices):
     PENDING = "pending", _("Chờ gửi")
     SENDING = "sending", _("Đang gửi")
-    SENT = "sent", _("Đã gửi")
+    SENT = "sent", _("Đã gửi thư")
     FAILED = "failed", _("Gửi không được (lỗi vĩnh viễn)")
     NOT_NEEDED = "not_needed", _("Không gửi thư")
 
@@ -46,7 +46,7 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=64, blank=True)
-    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
     last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

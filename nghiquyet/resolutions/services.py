@@ -944,8 +944,8 @@ def _pending_for_decision(actor, adjustment: TargetAdjustment) -> TargetAdjustme
         raise PermissionDenied(_("Chỉ cấp ủy của %(owner)s (chủ chỉ tiêu) quyết định điều chỉnh chỉ tiêu này.") % {
             "owner": owner.name})
     if not adjustment.is_pending:
-        raise ValidationError({"status": _("Đề xuất này đã %(state)s, không quyết định lại được.") % {
-            "state": adjustment.get_status_display().lower()}})
+        raise ValidationError({"status": _("Đề xuất này không còn chờ quyết định (%(state)s), không quyết định lại "
+                                           "được.") % {"state": adjustment.get_status_display().lower()}})
     return adjustment
 
 
