@@ -67,9 +67,13 @@ class StudySummary:
     seconds: float = 0.0
 
     def line(self) -> str:
-        return (f"Học tập, quán triệt: {self.plans} kế hoạch, {self.sessions} buổi học, {self.attendance} lượt "
-                f"điểm danh, {self.writeups} bài thu hoạch (quá hạn tính đến {DEMO_TODAY.strftime('%d/%m/%Y')}: "
-                f"{self.overdue})" + (f"; tạo trong {self.seconds:.1f} giây".replace(".", ",") if self.seconds else ""))
+        def n(x: int) -> str:
+            return f"{x:,}".replace(",", ".")
+
+        return (f"Học tập, quán triệt: {self.plans} kế hoạch, {self.sessions} buổi học, {n(self.attendance)} lượt "
+                f"điểm danh, {n(self.writeups)} bài thu hoạch (quá hạn tính đến {DEMO_TODAY.strftime('%d/%m/%Y')}: "
+                f"{n(self.overdue)})"
+                + (f"; tạo trong {self.seconds:.1f} giây".replace(".", ",") if self.seconds else ""))
 
 
 def study_summary(province: Unit, seconds: float = 0.0) -> StudySummary:

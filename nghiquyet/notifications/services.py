@@ -33,6 +33,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from nghiquyet.audit.models import AuditAction
@@ -118,8 +119,9 @@ def reminders_record(*, reminders: Iterable[Reminder], email: bool = True, now: 
             if reminder is None:
                 continue
             notifications.append(Notification(
-                delivery_id=pk, user_id=user_id, kind=kind, subject=reminder.subject[:300], body=reminder.body,
-                url=reminder.url[:500], due_on=reminder.due_on, unit_id=reminder.unit_id,
+                delivery_id=pk, user_id=user_id, kind=kind, body=reminder.body, url=reminder.url[:500],
+                subject=Truncator(" ".join(reminder.subject.split())).chars(300),  # one line: it is a mail header
+                due_on=reminder.due_on, unit_id=reminder.unit_id,
                 read_at=read_at or (now if (user_id, kind) in muted else None),
             ))
             result.created += 1

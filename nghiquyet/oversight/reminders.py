@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import RoleAssignment
@@ -57,7 +58,7 @@ def reminders_due(today: dt.date) -> Iterator[Reminder]:
             when = _("đến hạn hôm nay")
         else:
             when = _("quá hạn %(n)d ngày") % {"n": -days}
-        subject = _("Kiến nghị %(when)s: %(text)s") % {"when": when, "text": recommendation.text[:80]}
+        subject = _("Kiến nghị %(when)s: %(text)s") % {"when": when, "text": Truncator(recommendation.text).chars(80)}
         body = _(
             "Kiến nghị của %(unit)s sau cuộc “%(title)s”:\n%(text)s\n\nĐơn vị thực hiện: %(owner)s\n"
             "Thời hạn: %(due)s (%(when)s).\nVui lòng cập nhật kết quả thực hiện."

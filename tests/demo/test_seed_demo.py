@@ -7,7 +7,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import time
 from io import StringIO
 
 import pytest
@@ -85,18 +84,16 @@ def _demo_unit(username: str) -> Unit:
     return RoleAssignment.objects.get(user__username=username).unit
 
 
-def test_seed_twice_changes_nothing_and_second_run_is_quick():
-    started = time.perf_counter()
+def test_seed_twice_changes_nothing():
+    """Idempotent: the second run writes nothing. (How long a seed takes is printed by `nghiquyet seed_demo` and
+    measured in bench/, not asserted here: a loaded CI machine is no measure.)"""
     first = seed_demo()
-    elapsed = time.perf_counter() - started
     assert first.created
-    assert elapsed < 30, f"seed_demo took {elapsed:.1f} s"  # with the plans (nghiquyet/demo/plans.py)
     before = _counts()
     fingerprint = _db_fingerprint()
 
     second = seed_demo()
     assert not second.created
-    assert second.seconds < 5
     assert _counts() == before
     assert _db_fingerprint() == fingerprint
     assert (second.units_by_kind, second.members, second.people) == (first.units_by_kind, first.members,
