@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -104,10 +103,7 @@ def _plans_fingerprint() -> str:
 
 
 def test_plans_shape_scope_and_coverage():
-    started = time.perf_counter()
     result = seed_demo()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 30, f"seed_demo took {elapsed:.1f} s"
     assert result.plans is not None and result.plans.created
     assert any(line.startswith("Nghị quyết:") and "nhiệm vụ:" in line for line in summary_lines(result))
 

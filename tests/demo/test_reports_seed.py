@@ -86,7 +86,6 @@ def test_counts_flags_and_a_second_seed_changes_nothing():
     first = seed_demo()
     summary = first.reports
     assert summary is not None and summary.created
-    assert summary.seconds < 10, f"the reports took {summary.seconds:.1f} s"   # the whole seed: test_seed_demo
     # province: 6 communes × 3 quarters − 1 missing, then 30 × 5 − 4 missing; Đông Sơn's branches: 55
     province = Submission.objects.filter(schedule=_province_schedule())
     assert province.count() == 17 + 146
