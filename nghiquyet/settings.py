@@ -173,7 +173,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools log every rendering step at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Background work (reminders, digests, rendering) on django-tasks with its database backend: `nghiquyet
@@ -193,6 +194,9 @@ NGHIQUYET = {
     "REMINDERS": {
         "BEFORE_DAYS": [int(d) for d in env.list("NGHIQUYET_REMIND_BEFORE_DAYS", ["3", "0"])],
         "AFTER_DAYS": [int(d) for d in env.list("NGHIQUYET_REMIND_AFTER_DAYS", ["1", "7"])],
+        # An occasion is reminded only within this many days after it was reached (a worker that was down catches
+        # up; at go-live a task overdue for years is not reminded as "7 days overdue").
+        "CATCH_UP_DAYS": env.int("NGHIQUYET_REMINDER_CATCH_UP_DAYS", 3, minimum=0),
         # A source whose module is missing is skipped with a warning at scan time (see notifications/reminders.py).
         "SOURCES": env.list("NGHIQUYET_REMINDER_SOURCES", [
             "nghiquyet.reporting.reminders.reminders_due",
@@ -208,6 +212,8 @@ NGHIQUYET = {
         # never given up (a permanent 5xx refusal is marked failed).
         "RETRY_SECONDS": env.int("NGHIQUYET_REMINDER_RETRY_SECONDS", 60, minimum=1),
         "RETRY_MAX_SECONDS": env.int("NGHIQUYET_REMINDER_RETRY_MAX_SECONDS", 3600, minimum=1),
+        # Give a delivery up (failed) after this many temporary failures; 0: never (it waits for the server).
+        "MAX_ATTEMPTS": env.int("NGHIQUYET_REMINDER_MAX_ATTEMPTS", 0, minimum=0),
         # A claim older than this (a worker killed mid-send) may be taken over by another worker.
         "CLAIM_TIMEOUT_SECONDS": env.int("NGHIQUYET_REMINDER_CLAIM_TIMEOUT_SECONDS", 300, minimum=5),
         "SMTP_TIMEOUT_SECONDS": env.int("NGHIQUYET_REMINDER_SMTP_TIMEOUT_SECONDS", 20, minimum=1),
