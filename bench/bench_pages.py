@@ -84,6 +84,16 @@ def main() -> None:
         ("demo-tinh", "API rollups", f"/api/v1/rollups?target={sum_target.pk}&unit={unit['demo-tinh'].pk}"
                                      "&period=quarter-2026-3"),
         ("demo-tinh", "API completeness", f"/api/v1/completeness?unit={unit['demo-tinh'].pk}&period=quarter-2026-3"),
+        ("demo-tinh", "members, province subtree p.3", f"/dang-vien/don-vi/{unit['demo-tinh'].pk}/?subtree=1&page=3"),
+        ("demo-tinh", "study figures, province", f"/hoc-tap/don-vi/{unit['demo-tinh'].pk}/"),
+        ("demo-xa", "study figures, commune", f"/hoc-tap/don-vi/{unit['demo-xa'].pk}/"),
+        ("demo-tinh", "inspection home, province", "/kiem-tra/"),
+        ("demo-tinh", "recommendations, open", "/kiem-tra/kien-nghi/"),
+        ("demo-tinh", "adjustments", "/nghi-quyet/dieu-chinh/"),
+        ("demo-tinh", "briefing, province, week", f"/giao-ban/{unit['demo-tinh'].pk}/"),
+        ("demo-tinh", "briefing PDF, province", f"/giao-ban/{unit['demo-tinh'].pk}/pdf/"),
+        ("demo-xa", "inbox", "/thong-bao/"),
+        ("demo-tinh", "API members p.1 (100)", "/api/v1/members?page_size=100"),
     ]
     print(f"\n{'persona':<11} {'page':<38} {'status':>6} {'queries':>7} {'median ms':>10} {'max ms':>8}")
     clients = {}
