@@ -27,6 +27,7 @@ from nghiquyet.accounts.roles import Perm, role_permissions
 from nghiquyet.core.fields import path_ids
 from nghiquyet.notifications.reminders import Reminder, ReminderKind, occasion_for, reminder_settings
 from nghiquyet.study.models import WriteUp
+from nghiquyet.study.selectors import writeup_dropped_q
 
 LOOKBACK_DAYS = 60   # an unreceived write-up is no longer reminded this long after its due date
 
@@ -58,6 +59,7 @@ def _nearest(keepers: dict[int, list[int]], path: str) -> tuple[int | None, list
 def reminders_due(today: dt.date) -> Iterator[Reminder]:
     first, last = _window(today)
     writeups = (WriteUp.objects.filter(received_on__isnull=True, due_on__gte=first, due_on__lte=last)
+                .exclude(writeup_dropped_q(today))
                 .select_related("member__person", "plan__resolution", "unit").order_by("due_on", "unit__path", "id"))
     keepers: dict[int, list[int]] | None = None
     groups: dict[tuple[int, int, dt.date], list[WriteUp]] = defaultdict(list)

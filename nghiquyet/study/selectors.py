@@ -10,7 +10,8 @@ Figures of a unit's subtree (``unit_figures``, ``study_gaps``), as of a day:
   before the day (``studied``, the one definition);
 * sessions: each unit expected to hold one (``expected_holders``) held its first session on time (on or before
   the plan's deadline), late, not at all past the deadline ("missing") or not yet (before the deadline);
-* write-ups: expected (one per member who studied when the plan asks for one), received, overdue (not received
+* write-ups (``writeup_owed_q``): expected (one per member who studied on or before the day when the plan asks
+  for one; not those of members who left other than by transfer without handing it in), received, overdue (not received
   and past due).
 """
 
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from nghiquyet.accounts.scope import issued_above_filter, scope_filter, unit_scope_q
 from nghiquyet.core.fields import path_ids
 from nghiquyet.core.ids import get_or_404
-from nghiquyet.members.models import Member
+from nghiquyet.members.models import LeaveReason, Member
 from nghiquyet.members.selectors import current_on_q
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.resolutions.models import Document
@@ -53,6 +54,27 @@ def studied(resolution_id: int, on: dt.date, *, prefix: str = "") -> Q:
     by_row = Exists(present.filter(member_id=OuterRef(f"{prefix}pk")))
     by_card = Exists(present.filter(card_number=OuterRef(f"{prefix}card_number")).exclude(card_number=""))
     return Q(by_row) | Q(by_card)
+
+
+def writeup_dropped_q(on: dt.date, *, prefix: str = "") -> Q:
+    """THE rule, as a condition on ``WriteUp``: a write-up no longer owed on ``on`` because the member left the
+    Party's register by ``on`` for a reason other than a transfer (died, removed, other) without handing it in.
+    Excluded from the figures (expected, overdue) and from the reminders."""
+    return ((Q(**{f"{prefix}received_on__isnull": True}) | Q(**{f"{prefix}received_on__gt": on}))
+            & Q(**{f"{prefix}member__left_unit_on__lte": on})
+            & ~Q(**{f"{prefix}member__leave_reason": LeaveReason.TRANSFER}))
+
+
+def writeup_owed_q(plans: list[StudyPlan], on: dt.date) -> Q:
+    """Write-ups of ``plans`` owed on ``on``: owed from the day the member studied (the due date less the plan's
+    write-up days: the day of the session that made it owed), and not dropped (``writeup_dropped_q``)."""
+    from nghiquyet.study.services import study_settings
+
+    default = study_settings()["WRITEUP_DAYS"]
+    owed = Q(pk__in=[])
+    for plan in plans:
+        owed |= Q(plan_id=plan.pk, due_on__lte=on + dt.timedelta(days=plan.writeup_days or default))
+    return owed & ~writeup_dropped_q(on)
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -153,7 +175,7 @@ def plan_writeups(user, plan: StudyPlan, *, unit: Unit | None = None, state: str
     if state == "received":
         writeups = writeups.filter(received_on__isnull=False)
     elif state == "overdue" and on is not None:
-        writeups = writeups.filter(received_on__isnull=True, due_on__lt=on)
+        writeups = writeups.filter(received_on__isnull=True, due_on__lt=on).exclude(writeup_dropped_q(on))
     elif state == "waiting":
         writeups = writeups.filter(received_on__isnull=True)
     return writeups.order_by("due_on", "unit__path", "member__full_name", "pk")
@@ -254,7 +276,8 @@ class _Counts:
         # write-ups by plan and the member's unit path
         self.writeups: dict[tuple[int, str], WriteUpTally] = {}
         if plan_ids:
-            rows = (scope_filter(WriteUp.objects.filter(plan_id__in=plan_ids, unit__path__under=unit.path), user)
+            rows = (scope_filter(WriteUp.objects.filter(writeup_owed_q(plans, on), unit__path__under=unit.path),
+                                 user)
                     .values("plan_id", "unit__path").order_by()
                     .annotate(expected=Count("id"), received=Count("id", filter=Q(received_on__lte=on)),
                               overdue=Count("id", filter=Q(due_on__lt=on) & (Q(received_on__isnull=True)
@@ -420,6 +443,8 @@ def study_gaps(*, user, unit: Unit, on: dt.date) -> list[StudyGap]:
     gaps: list[StudyGap] = []
     for plan in plans:
         for row_unit in candidates:
+            if row_unit.pk == unit.pk and not unit.path.startswith(plan.unit.path):
+                continue                       # issued below: its own subordinate's row shows it, not ours
             if plan.unit.path.startswith(row_unit.path):
                 path = plan.unit.path          # the plan was issued inside this row's subtree
             elif row_unit.path.startswith(plan.unit.path):

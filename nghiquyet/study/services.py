@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,7 +170,16 @@ def plan_update(*, actor, plan: StudyPlan, **values) -> StudyPlan:
         raise TypeError(f"unknown plan fields: {sorted(unknown)}")
     before = snapshot(plan, PLAN_FIELDS)
     merged = {name: getattr(plan, name) for name in PLAN_FIELDS if name != "unit"} | values
-    for key, value in _check_plan(plan.unit, merged).items():
+    cleaned = _check_plan(plan.unit, merged)
+    if plan.sessions.exists():
+        # who attends and what each member owes were decided when the sessions were recorded
+        frozen = {"audience": _("Đã có buổi học: không đổi được đối tượng, cách tổ chức của kế hoạch."),
+                  "writeup_kind": _("Đã có buổi học: không đổi được sản phẩm sau học tập."),
+                  "writeup_days": _("Đã có buổi học: không đổi được hạn nộp bài thu hoạch.")}
+        errors = {name: message for name, message in frozen.items() if cleaned[name] != getattr(plan, name)}
+        if errors:
+            raise ValidationError(errors)
+    for key, value in cleaned.items():
         setattr(plan, key, value)
     plan.save()
     changes = diff(before, snapshot(plan, PLAN_FIELDS))
@@ -190,6 +199,16 @@ def session_may_hold(plan: StudyPlan, unit: Unit) -> bool:
     return plan.audience == Audience.SUBTREE and unit.path.startswith(plan.unit.path)
 
 
+def makeup_may_hold(session: StudySession, unit: Unit) -> bool:
+    """A unit may hold a make-up (học bù) of ``session``: a unit recording its attendance (its own unit or one of
+    its points, for its own absentees), or a unit below the session's unit that may hold sessions of the plan."""
+    if session.makeup_of_id is not None:
+        return False
+    if unit.pk == session.unit_id or session.points.filter(unit=unit).exists():
+        return True
+    return unit.path.startswith(session.unit.path) and session_may_hold(session.plan, unit)
+
+
 @transaction.atomic
 def session_create(*, actor, plan: StudyPlan, unit: Unit, held_on: dt.date, place: str = "", speakers: str = "",
                    note: str = "", points: Iterable[Unit] = (), makeup_of: StudySession | None = None
@@ -199,11 +218,6 @@ def session_create(*, actor, plan: StudyPlan, unit: Unit, held_on: dt.date, plac
     _require(actor, unit)
     plan = StudyPlan.objects.select_related("unit", "resolution").get(pk=plan.pk)
     errors: dict[str, str] = {}
-    if unit.valid_to is not None:
-        errors["unit"] = _("“%(unit)s” đã kết thúc hoạt động.") % {"unit": unit.name}
-    elif not session_may_hold(plan, unit):
-        errors["unit"] = _("“%(unit)s” không thuộc đối tượng tổ chức học tập của kế hoạch này.") % {
-            "unit": unit.name}
     held_on = _date(held_on, "held_on", errors, _("ngày tổ chức"))
     if held_on is not None:
         if held_on > timezone.localdate():
@@ -215,13 +229,21 @@ def session_create(*, actor, plan: StudyPlan, unit: Unit, held_on: dt.date, plac
     speakers = _text(speakers, "speakers", errors, StudySession)
     points = list(dict.fromkeys(points))
     if makeup_of is not None:
-        makeup_of = StudySession.objects.select_related("unit").get(pk=makeup_of.pk)
+        makeup_of = StudySession.objects.select_related("unit", "plan__unit").get(pk=makeup_of.pk)
+    if unit.valid_to is not None:
+        errors["unit"] = _("“%(unit)s” đã kết thúc hoạt động.") % {"unit": unit.name}
+    elif (makeup_of is not None and makeup_of.plan_id == plan.pk and makeup_of.makeup_of_id is None
+          and not makeup_may_hold(makeup_of, unit)):
+        errors["unit"] = _("Học bù do đơn vị tổ chức buổi học, một điểm cầu của buổi học hoặc đơn vị cấp dưới được "
+                           "tổ chức học tập của kế hoạch tổ chức.")
+    elif makeup_of is None and not session_may_hold(plan, unit):
+        errors["unit"] = _("“%(unit)s” không thuộc đối tượng tổ chức học tập của kế hoạch này.") % {
+            "unit": unit.name}
+    if makeup_of is not None:
         if makeup_of.plan_id != plan.pk:
             errors["makeup_of"] = _("Buổi học bù phải thuộc cùng kế hoạch.")
         elif makeup_of.makeup_of_id is not None:
             errors["makeup_of"] = _("Chọn buổi học chính, không chọn một buổi học bù.")
-        elif not unit.path.startswith(makeup_of.unit.path):
-            errors["unit"] = _("Học bù do đơn vị tổ chức buổi học hoặc đơn vị cấp dưới của đơn vị đó tổ chức.")
         elif held_on is not None and held_on <= makeup_of.held_on:
             errors["held_on"] = _("Buổi học bù phải sau buổi học chính (%(d)s).") % {"d": _fmt(makeup_of.held_on)}
         if points:
@@ -307,16 +329,16 @@ def session_delete(*, actor, session: StudySession) -> None:
         raise ValidationError({"session": _("Buổi học này đã có buổi học bù: xóa các buổi học bù trước.")})
     members = list(session.attendance.filter(status=AttendanceStatus.PRESENT).values_list("member_id", flat=True))
     recorded = session.attendance.count()
-    audit_record(actor=actor, action=AuditAction.DELETE, obj=session, unit=session.unit, changes={
+    event = audit_record(actor=actor, action=AuditAction.DELETE, obj=session, unit=session.unit, changes={
         **{k: [v, None] for k, v in snapshot(session, SESSION_FIELDS).items()}, "attendance": [recorded, None]})
     session.attendance.all().delete()
     session.points.all().delete()
     session.delete()
     if members:
-        still = set(Attendance.objects.filter(session__plan=session.plan, member_id__in=members,
-                                              status=AttendanceStatus.PRESENT).values_list("member_id", flat=True))
-        WriteUp.objects.filter(plan=session.plan, member_id__in=set(members) - still, received_on__isnull=True,
-                               text="", file="").delete()
+        dropped = _drop_writeups(session.plan, members)
+        if dropped:
+            event.changes["writeups"] = [dropped, None]
+            event.save(update_fields=["changes"])
 
 
 def recording_units(session: StudySession) -> list[Unit]:
@@ -341,7 +363,9 @@ def attendance_record(*, actor, session: StudySession, unit: Unit | None = None,
     only those absent or excused at the session it makes up for. Anyone else is refused, naming the person. A
     member recorded present owes a write-up when the plan asks for one (due ``writeup_days`` after the session);
     an unreceived write-up goes away again when the member no longer studied at any session of the plan."""
-    session = StudySession.objects.select_related("plan", "unit", "makeup_of").get(pk=session.pk)
+    # the session's row is locked first: two offices saving the same marks at once wait for each other
+    session = StudySession.objects.select_for_update(of=("self",)).select_related(
+        "plan", "unit", "makeup_of").get(pk=session.pk)
     units = recording_units(session)
     unit = unit or session.unit
     if unit.pk not in {u.pk for u in units}:
@@ -400,39 +424,61 @@ def attendance_record(*, actor, session: StudySession, unit: Unit | None = None,
         if row is None:
             row = Attendance(session=session, member=members[member_id], unit=unit, status=status, note=note,
                              card_number=members[member_id].card_number, recorded_by=user)
-            changes[members[member_id].full_name] = [None, status]
+            changes[_member_label(members[member_id])] = [None, status]
         elif row.status != status or row.note != note:
-            changes[members[member_id].full_name] = [row.status, status]
+            changes[_member_label(members[member_id])] = [row.status, status]
             row.status, row.note, row.recorded_by = status, note, user
         else:
             saved.append(row)
             continue
         row.save()
         saved.append(row)
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=session, unit=unit,
-                     changes={"attendance": [None, changes]})
-    _sync_writeups(session, ids, statuses)
+    writeups = _sync_writeups(session, ids, statuses, members)
+    if changes or writeups:
+        audited: dict[str, list] = {"attendance": [None, changes]} if changes else {}
+        if writeups:
+            audited["writeups"] = [None, writeups]
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=session, unit=unit, changes=audited)
     return saved
 
 
-def _sync_writeups(session: StudySession, ids: list[int], statuses: dict[int, str]) -> None:
+def _sync_writeups(session: StudySession, ids: list[int], statuses: dict[int, str],
+                   members: dict[int, Member]) -> dict[str, list[str]]:
+    """Create the write-ups owed by those present, drop the unreceived ones of those no longer present at any
+    session of the plan; returns ``{"created": [labels], "deleted": [labels]}`` for the audit trail. A write-up
+    created meanwhile by someone else (two offices saving at once) is left as it is."""
     plan = session.plan
+    out: dict[str, list[str]] = {}
     if not plan.writeup_kind or not plan.writeup_days:
-        return
+        return out
     present = [i for i in ids if statuses[i] == AttendanceStatus.PRESENT]
     not_present = [i for i in ids if statuses[i] != AttendanceStatus.PRESENT]
     if present:
         have = set(WriteUp.objects.filter(plan=plan, member_id__in=present).values_list("member_id", flat=True))
-        units = dict(Member.objects.filter(pk__in=present).values_list("pk", "unit_id"))
         due = session.held_on + dt.timedelta(days=plan.writeup_days)
-        WriteUp.objects.bulk_create([WriteUp(plan=plan, member_id=i, unit_id=units[i], kind=plan.writeup_kind,
-                                             due_on=due) for i in present if i not in have])
+        new = [i for i in present if i not in have]
+        WriteUp.objects.bulk_create([WriteUp(plan=plan, member_id=i, unit_id=members[i].unit_id,
+                                             kind=plan.writeup_kind, due_on=due) for i in new],
+                                    ignore_conflicts=True)
+        if new:
+            out["created"] = [_member_label(members[i]) for i in new]
     if not_present:
-        still = set(Attendance.objects.filter(session__plan=plan, member_id__in=not_present,
-                                              status=AttendanceStatus.PRESENT).values_list("member_id", flat=True))
-        WriteUp.objects.filter(plan=plan, member_id__in=set(not_present) - still, received_on__isnull=True,
-                               text="", file="").delete()
+        out.update(_drop_writeups(plan, not_present))
+    return out
+
+
+def _drop_writeups(plan: StudyPlan, member_ids) -> dict[str, list[str]]:
+    """Delete the unreceived, empty write-ups of ``plan`` of those of ``member_ids`` no longer present at any of its
+    sessions; ``{"deleted": [labels]}`` when any went."""
+    still = set(Attendance.objects.filter(session__plan=plan, member_id__in=member_ids,
+                                          status=AttendanceStatus.PRESENT).values_list("member_id", flat=True))
+    gone = WriteUp.objects.filter(plan=plan, member_id__in=set(member_ids) - still, received_on__isnull=True,
+                                  text="", file="").select_related("member")
+    labels = [_member_label(w.member) for w in gone.order_by("member__full_name", "member_id")]
+    if not labels:
+        return {}
+    gone.delete()
+    return {"deleted": labels}
 
 
 # ------------------------------------------------------------------ write-ups
@@ -455,6 +501,9 @@ def writeup_receive(*, actor, writeup: WriteUp, received_on: dt.date, text: str 
     errors: dict[str, str] = {}
     received_on = _date(received_on, "received_on", errors, _("ngày nhận"))
     if own and actor is not None and not can(actor, Perm.STUDY_CHANGE, writeup.unit):
+        if writeup.received_on is not None:     # handed in: only those keeping the records may correct it
+            raise ValidationError({"text": _("Bài thu hoạch đã được nhận ngày %(d)s, không nộp lại được.") % {
+                "d": _fmt(writeup.received_on)}})
         received_on = timezone.localdate()      # a member hands in their own today, never on another day
     if received_on is not None:
         if received_on > timezone.localdate():
@@ -500,6 +549,11 @@ def writeup_create(*, actor, plan: StudyPlan, member: Member, due_on: dt.date, k
         errors["kind"] = _("Loại sản phẩm không hợp lệ.")
     if errors:
         raise ValidationError(errors)
-    writeup = WriteUp.objects.create(plan=plan, member=member, unit=member.unit, kind=kind, due_on=due_on)
+    try:
+        with transaction.atomic():
+            writeup = WriteUp.objects.create(plan=plan, member=member, unit=member.unit, kind=kind, due_on=due_on)
+    except IntegrityError:      # created meanwhile, by attendance or by someone else
+        raise ValidationError({"member": _("%(name)s đã có bài thu hoạch của kế hoạch này.") % {
+            "name": _member_label(member)}}) from None
     audit_create(actor=actor, obj=writeup, fields=WRITEUP_FIELDS, unit=member.unit)
     return writeup

@@ -218,7 +218,7 @@ def _session_page(request, session, *, errors=None, status=200):
             member.mark = mark.status if mark else ""
             member.mark_elsewhere = bool(mark and mark.unit_id != unit.pk)
     query = {k: v for k, v in (("don-vi", unit.pk if unit else ""), ("chi-bo", branch.pk if branch else "")) if v}
-    makeup_units = [u for u in units if can(user, Perm.STUDY_CHANGE, u)] if not session.is_makeup else []
+    makeup_units = [u for u in units if can(user, Perm.STUDY_CHANGE, u) and services.makeup_may_hold(session, u)]
     return render(request, "study/session_detail.html", {
         "session": session, "plan": session.plan, "unit": unit, "units": units, "branch": branch,
         "branches": branches, "members_page": members_page, "editable": editable, "errors": errors or [],
@@ -265,7 +265,8 @@ def session_makeup(request, pk: int):
     session = selectors.session_get(user, pk)
     if session.is_makeup:
         raise Http404(_("Buổi học bù không có học bù."))
-    units = [u for u in selectors.session_units(user, session) if can(user, Perm.STUDY_CHANGE, u)]
+    units = [u for u in selectors.session_units(user, session)
+             if can(user, Perm.STUDY_CHANGE, u) and services.makeup_may_hold(session, u)]
     if not units:
         raise PermissionDenied(_("Bạn không có quyền tổ chức học bù cho buổi học này."))
     form = MakeupForm(request.POST or None, units=Unit.objects.filter(pk__in=[u.pk for u in units]))

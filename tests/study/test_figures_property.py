@@ -109,7 +109,11 @@ def _brute_sessions(units, sessions, unit: Unit, plan: StudyPlan) -> tuple[int, 
 
 
 def _brute_writeups(units, writeups, unit: Unit, plan: StudyPlan) -> tuple[int, int, int]:
-    mine = [w for w in writeups if w.plan_id == plan.pk and _under(units, w.unit, unit)]
+    days = plan.writeup_days or 15
+    mine = [w for w in writeups if w.plan_id == plan.pk and _under(units, w.unit, unit)
+            and w.due_on - dt.timedelta(days=days) <= ON     # owed from the day studied
+            and not ((w.received_on is None or w.received_on > ON) and w.member.left_unit_on is not None
+                     and w.member.left_unit_on <= ON and w.member.leave_reason != "transfer")]
     received = [w for w in mine if w.received_on is not None and w.received_on <= ON]
     overdue = [w for w in mine if w.due_on < ON and (w.received_on is None or w.received_on > ON)]
     return len(mine), len(received), len(overdue)
