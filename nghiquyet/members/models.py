@@ -44,6 +44,10 @@ class Member(models.Model):
                                   on_delete=models.SET_NULL, related_name="member")
     email = models.EmailField(_("thư điện tử"), blank=True)
     search_text = models.CharField(max_length=300, editable=False, default="")
+    # The person's first register row, on every later row a transfer or a reorganization opens (empty on the
+    # first row itself): links the rows of one person even without a card number.
+    origin = models.ForeignKey("self", verbose_name=_("dòng đầu tiên"), null=True, blank=True, editable=False,
+                               on_delete=models.PROTECT, related_name="later_rows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -68,3 +72,8 @@ class Member(models.Model):
     @property
     def is_current(self) -> bool:
         return self.left_unit_on is None
+
+    @property
+    def origin_key(self) -> int:
+        """The id of the person's first register row (this row's own id on a first row)."""
+        return self.origin_id or self.pk

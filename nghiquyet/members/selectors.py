@@ -51,7 +51,7 @@ def members_of(*, user, unit: Unit | None, subtree: bool = False, on: dt.date | 
 def member_history(*, user, member: Member) -> list[Member]:
     """Every row of the same person that ``user`` can see (the card number, or the official, links the rows a
     transfer or a reorganization leaves behind), most recent first."""
-    q = Q(pk=member.pk)
+    q = Q(pk=member.origin_key) | Q(origin_id=member.origin_key)
     if member.card_number:
         q |= Q(card_number=member.card_number)
     if member.person_id:

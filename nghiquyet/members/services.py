@@ -201,11 +201,19 @@ def member_transfer(*, actor, member: Member, to_unit: Unit, on: dt.date) -> Mem
     moved = Member.objects.create(
         unit=to_unit, full_name=member.full_name, gender=member.gender, birth_date=member.birth_date,
         card_number=member.card_number, joined_party_on=member.joined_party_on, joined_unit_on=on,
-        person=person, email=member.email, search_text=member.search_text,
+        person=person, email=member.email, search_text=member.search_text, origin_id=member.origin_key,
     )
     audit_create(actor=actor, obj=moved, fields=MEMBER_FIELDS, unit=to_unit)
+    _writeups_follow(actor, {member.pk: moved})
     _recount(member.unit, to_unit)
     return moved
+
+
+def _writeups_follow(actor, moves: dict) -> int:
+    """Open study write-ups go with the member to the new register row (study imports members: import here)."""
+    from nghiquyet.study.services import writeups_follow
+
+    return writeups_follow(actor=actor, moves=moves)
 
 
 @transaction.atomic

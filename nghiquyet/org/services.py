@@ -372,12 +372,20 @@ def _members_follow(actor, moves: list[tuple[Unit, list[int] | None, Unit]], day
         if rows:
             Member.objects.filter(pk__in=[m.pk for m in rows]).update(
                 left_unit_on=day, leave_reason=LeaveReason.TRANSFER, person=None)
-            Member.objects.bulk_create([
+            new_rows = Member.objects.bulk_create([
                 Member(unit=receiver, full_name=m.full_name, gender=m.gender, birth_date=m.birth_date,
                        card_number=m.card_number, joined_party_on=m.joined_party_on, joined_unit_on=day,
-                       person_id=m.person_id, email=m.email, search_text=m.search_text)
+                       person_id=m.person_id, email=m.email, search_text=m.search_text, origin_id=m.origin_key)
                 for m in rows
             ], batch_size=2000)
+            if new_rows and new_rows[0].pk is None:      # a backend that returns no ids: find them by origin
+                by_origin = {m.origin_id: m for m in Member.objects.filter(
+                    unit=receiver, joined_unit_on=day, origin_id__in=[m.origin_key for m in rows])}
+                new_rows = [by_origin[m.origin_key] for m in rows]
+            from nghiquyet.study.services import writeups_follow  # study imports org: import here
+
+            writeups_follow(actor=actor, moves={m.pk: new for m, new in zip(rows, new_rows, strict=True)},
+                            reorganization=reorganization)
         if rows or later:
             total += len(rows) + later
             moved_by_source.append({"from": _ref(source), "to": _ref(receiver), "members": len(rows) + later})

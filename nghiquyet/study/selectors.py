@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.scope import issued_above_filter, scope_filter, unit_scope_q
@@ -47,13 +48,17 @@ from nghiquyet.study.models import (
 def studied(resolution_id: int, on: dt.date, *, prefix: str = "") -> Q:
     """THE rule, as a condition on ``Member`` (``prefix`` to reach it from another model): the member was present
     at a session or make-up of any plan for the resolution, held on or before ``on``, under this register row or
-    under an earlier one with the same card number (a transfer, a merge of units, gives a new row). Used by every
-    figure, page and API answer."""
+    under another row of the same person (``Member.origin``: a transfer, a merge of units, gives a new row) or
+    with the same card number. Used by every figure, page and API answer."""
     present = Attendance.objects.filter(status=AttendanceStatus.PRESENT, session__plan__resolution_id=resolution_id,
                                         session__held_on__lte=on)
+    # the person's rows: the first one (``origin``, or this row when it is the first) and every later one
+    first = Coalesce(OuterRef(f"{prefix}origin_id"), OuterRef(f"{prefix}pk"))
     by_row = Exists(present.filter(member_id=OuterRef(f"{prefix}pk")))
+    by_first = Exists(present.filter(member_id=OuterRef(f"{prefix}origin_id")))
+    by_later = Exists(present.filter(member__origin_id=first))
     by_card = Exists(present.filter(card_number=OuterRef(f"{prefix}card_number")).exclude(card_number=""))
-    return Q(by_row) | Q(by_card)
+    return Q(by_row) | Q(by_first) | Q(by_later) | Q(by_card)
 
 
 def writeup_dropped_q(on: dt.date, *, prefix: str = "") -> Q:

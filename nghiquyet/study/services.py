@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
-from nghiquyet.audit.models import AuditAction
+from nghiquyet.audit.models import AuditAction, AuditEvent
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
 from nghiquyet.core.files import display_name, upload_problem
 from nghiquyet.members.models import Member
@@ -557,3 +558,34 @@ def writeup_create(*, actor, plan: StudyPlan, member: Member, due_on: dt.date, k
             "name": _member_label(member)}}) from None
     audit_create(actor=actor, obj=writeup, fields=WRITEUP_FIELDS, unit=member.unit)
     return writeup
+
+
+
+def writeups_follow(*, actor, moves: dict[int, Member], reorganization=None) -> int:
+    """A transfer or a reorganization gave members new register rows (``{old row id: new row}``): their write-ups
+    not yet received move to the new row and its unit (in the caller's transaction), one audit row each, in bulk
+    (a merge moves whole branches). Received write-ups stay with the row they were received under. Returns how
+    many moved."""
+    if not moves:
+        return 0
+    writeups = list(WriteUp.objects.select_for_update(of=("self",))
+                    .filter(member_id__in=list(moves), received_on__isnull=True)
+                    .select_related("member", "unit").order_by("pk"))
+    if not writeups:
+        return 0
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    content_type = ContentType.objects.get_for_model(WriteUp)
+    note = _("Chuyển sinh hoạt: bài thu hoạch chưa nộp theo đảng viên sang dòng đăng ký mới")[:255]
+    events = []
+    for writeup in writeups:
+        new = moves[writeup.member_id]
+        events.append(AuditEvent(
+            actor=user, actor_name=user.get_username() if user else "", action=AuditAction.UPDATE,
+            content_type=content_type, object_id=str(writeup.pk), object_repr=str(writeup)[:255],
+            unit_id=new.unit_id, reorganization=reorganization, note=note, changes={
+                "member": [_member_label(writeup.member), _member_label(new)],
+                "unit": [writeup.unit.name, new.unit.name]}))
+        writeup.member_id, writeup.unit_id = new.pk, new.unit_id
+    WriteUp.objects.bulk_update(writeups, ["member", "unit"], batch_size=1000)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(writeups)

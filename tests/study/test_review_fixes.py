@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.db.models.query import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,7 +23,7 @@ from nghiquyet.resolutions.models import Document
 from nghiquyet.study import services
 from nghiquyet.study.models import Attendance, AttendanceStatus, Audience, WriteUp, WriteUpKind
 from nghiquyet.study.reminders import reminders_due
-from nghiquyet.study.selectors import study_gaps, unit_figures
+from nghiquyet.study.selectors import studied, study_gaps, unit_figures
 from tests.study.helpers import absent_member, congress_plan, own_session, thematic_plan
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +233,59 @@ def test_plan_update_refuses_audience_and_write_up_rule_once_sessions_exist(demo
                                  deadline=dt.date(2026, 2, 5))
     assert services.plan_update(actor=demo.xa, plan=fresh, writeup_kind=WriteUpKind.ESSAY,
                                 writeup_days=20).writeup_days == 20
+
+
+# ------------------------------------------------------------------ 9. a person's rows, without a card number
+
+
+def _studied_without_card(demo, plan):
+    """A member of a branch of Đông Sơn (not demo.branch) present at the commune's session, with an open write-up,
+    whose card number is cleared (the register does not always know it)."""
+    session = own_session(plan, demo.commune)
+    row = (Attendance.objects.filter(session=session, status=AttendanceStatus.PRESENT,
+                                     member__left_unit_on__isnull=True, member__person__isnull=True,
+                                     member__study_writeups__plan=plan,
+                                     member__study_writeups__received_on__isnull=True)
+           .exclude(member__unit=demo.branch).select_related("member__unit").first())
+    Member.objects.filter(pk=row.member_id).update(card_number="")
+    Attendance.objects.filter(member_id=row.member_id).update(card_number="")
+    return Member.objects.select_related("unit").get(pk=row.member_id)
+
+
+def test_a_transfer_keeps_studied_and_moves_the_open_write_up_without_a_card_number(demo, frozen):
+    from nghiquyet.members.selectors import member_history
+    from nghiquyet.members.services import member_transfer
+
+    plan = thematic_plan()
+    member = _studied_without_card(demo, plan)
+    writeup = WriteUp.objects.get(plan=plan, member=member)
+    before = _block(demo.xa, demo.branch, plan.resolution_id, DEMO_TODAY).total
+    moved = member_transfer(actor=demo.xa, member=member, to_unit=demo.branch, on=DEMO_TODAY)
+    assert moved.origin_id == member.pk and moved.card_number == ""
+    after = _block(demo.xa, demo.branch, plan.resolution_id, DEMO_TODAY).total
+    assert (after.members, after.studied) == (before.members + 1, before.studied + 1)
+    writeup.refresh_from_db()
+    assert (writeup.member_id, writeup.unit_id) == (moved.pk, demo.branch.pk)
+    assert after.writeups.expected == before.writeups.expected + 1
+    assert AuditEvent.objects.filter(object_id=str(writeup.pk), changes__has_key="member").exists()
+    # a second transfer still points at the first row; the history links all three
+    again = member_transfer(actor=demo.xa, member=moved, to_unit=member.unit, on=DEMO_TODAY)
+    assert again.origin_id == member.pk
+    assert {m.pk for m in member_history(user=demo.xa, member=again)} == {member.pk, moved.pk, again.pk}
+    assert {m.pk for m in member_history(user=demo.xa, member=member)} == {member.pk, moved.pk, again.pk}
+    assert Member.objects.filter(Q(pk=again.pk) & studied(plan.resolution_id, DEMO_TODAY)).exists()
+
+
+def test_a_merge_keeps_studied_and_moves_the_open_write_up_without_a_card_number(demo, frozen):
+    from nghiquyet.org.services import unit_merge
+
+    plan = thematic_plan()
+    member = _studied_without_card(demo, plan)
+    writeup = WriteUp.objects.get(plan=plan, member=member)
+    unit_merge(actor=demo.xa, sources=[member.unit], target=demo.branch, effective_date=DEMO_TODAY,
+               decision_ref="01-QĐ/ĐU")
+    new = Member.objects.get(origin=member)
+    assert new.unit_id == demo.branch.pk and new.is_current
+    writeup.refresh_from_db()
+    assert (writeup.member_id, writeup.unit_id) == (new.pk, demo.branch.pk)
+    assert Member.objects.filter(Q(pk=new.pk) & studied(plan.resolution_id, DEMO_TODAY)).exists()
