@@ -243,7 +243,8 @@ def writeups_list(request, filters: Query[WriteUpFilters]):
     elif filters.state == "waiting":
         writeups = writeups.filter(received_on__isnull=True)
     elif filters.state == "overdue":
-        writeups = writeups.filter(received_on__isnull=True, due_on__lt=today)
+        writeups = writeups.filter(received_on__isnull=True, due_on__lt=today).exclude(
+            selectors.writeup_dropped_q(today))
     return writeups.order_by("due_on", "id")
 
 

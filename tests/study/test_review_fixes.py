@@ -289,3 +289,47 @@ def test_a_merge_keeps_studied_and_moves_the_open_write_up_without_a_card_number
     writeup.refresh_from_db()
     assert (writeup.member_id, writeup.unit_id) == (new.pk, demo.branch.pk)
     assert Member.objects.filter(Q(pk=new.pk) & studied(plan.resolution_id, DEMO_TODAY)).exists()
+
+
+def test_through_the_api_a_member_cannot_resubmit_and_who_left_is_not_overdue(client, demo, frozen):
+    import json
+
+    from nghiquyet.accounts.services import api_token_create
+    from nghiquyet.members.services import member_leave
+
+    writeup = (WriteUp.objects.filter(unit__path__under=demo.commune.path, received_on__isnull=True,
+                                      member__person__isnull=True, member__left_unit_on__isnull=True)
+               .select_related("member").first())
+    user = get_user_model().objects.create_user("dang-vien-api", password="x")
+    person = Person.objects.create(full_name=writeup.member.full_name, unit=writeup.member.unit, user=user)
+    Member.objects.filter(pk=writeup.member_id).update(person=person)
+    _token, raw = api_token_create(actor=user, name="test")
+    url = f"/api/v1/study/writeups/{writeup.pk}/receive"
+
+    def send(text):
+        return client.post(url, json.dumps({"received_on": DEMO_TODAY.isoformat(), "text": text}),
+                           content_type="application/json", headers={"Authorization": f"Bearer {raw}"})
+
+    assert send("Bài của tôi").status_code == 200
+    again = send("Bài khác")
+    assert again.status_code == 422
+    assert "đã được nhận ngày" in {e["field"]: e["message"] for e in again.json()["errors"]}["text"]
+    # a member who died is no longer listed overdue
+    other = (WriteUp.objects.filter(unit__path__under=demo.commune.path, received_on__isnull=True,
+                                    due_on__lt=DEMO_TODAY, member__left_unit_on__isnull=True)
+             .select_related("member").first())
+    _token, office = api_token_create(actor=demo.xa, name="test")
+
+    def overdue() -> set[int]:
+        ids, page = set(), 1
+        while True:
+            body = client.get("/api/v1/study/writeups", {"state": "overdue", "page": page},
+                              headers={"Authorization": f"Bearer {office}"}).json()
+            ids |= {w["id"] for w in body["items"]}
+            if not body["items"] or len(ids) >= body["count"]:
+                return ids
+            page += 1
+
+    assert other.pk in overdue()
+    member_leave(actor=demo.xa, member=other.member, on=DEMO_TODAY, reason=LeaveReason.DECEASED)
+    assert other.pk not in overdue()
