@@ -1,6 +1,7 @@
 """``/api/v1/briefings``: the briefing (giao ban) of a committee for a week, a month or a quarter — the same digest
 as the page, the PDF and the weekly e-mail (``briefings.selectors.briefing_for``). Read only; a unit outside the
-user's scope is a 404, an unknown window a 422 naming ``window``."""
+user's scope is a 404, an unknown window a 422 naming ``window``, a malformed day or one outside
+``selectors.DAY_FIRST``..``DAY_LAST`` (the same bounds as the page) a 422 naming ``day``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ninja import Query, Router
 from nghiquyet.api.briefings_schemas import BriefingOut, BriefingQuery
 from nghiquyet.api.plans import _Errors
 from nghiquyet.api.schemas import READ_ERRORS
-from nghiquyet.briefings.selectors import Briefing, WindowKind, briefing_for, briefing_unit_get, window_of
+from nghiquyet.briefings.selectors import Briefing, WindowKind, briefing_for, briefing_unit_get, window_parse
 
 router = Router(tags=["briefings"])
 
@@ -94,7 +95,7 @@ def briefing_detail(request, query: Query[BriefingQuery]):
         errors = _Errors()
         errors.add("window", _("Kỳ giao ban không hợp lệ: week, month hoặc quarter."))
         errors.raise_if_any()
-    window = window_of(WINDOWS[query.window], query.day or timezone.localdate())
+    window = window_parse(WINDOWS[query.window], query.day, today=timezone.localdate())  # 422 on `day` if out of range
     digest = briefing_for(user=user, unit=unit, start=window.start, end=window.end)
     url = reverse("briefing", args=[unit.pk]) + "?" + urlencode(window.query())
     return _out(digest, window=window, url=url)

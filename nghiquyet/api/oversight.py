@@ -9,7 +9,7 @@ field in Vietnamese. An id in the path that is unknown or out of scope is a 404;
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from nghiquyet.accounts.scope import unit_get_visible
@@ -57,7 +57,7 @@ def _today():
 
 class ProgramFilters(Schema):
     unit: Id | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
 
 
 def _program_out(user, pk):
@@ -121,7 +121,7 @@ def program_item_remove(request, item_id: Id):
 
 class InspectionFilters(Schema):
     unit: Id | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
     kind: str = ""
     concluded: bool | None = None
     q: str = ""
@@ -151,7 +151,7 @@ def inspection_detail(request, inspection_id: Id):
 
 def _refs(user, unit, values: dict, errors: _Errors) -> dict:
     """Ids of the body -> objects through scoped reads (unknown or out of scope: a 422 naming the field)."""
-    people = selectors.subtree_people(unit)
+    people = selectors.subtree_people(user, unit)
     out = dict(values)
     if values.get("subject_unit") is not None:
         out["subject_unit"] = _body_ref(lambda: unit_get_visible(user, values["subject_unit"]), "subject_unit", errors)
@@ -165,7 +165,7 @@ def _refs(user, unit, values: dict, errors: _Errors) -> dict:
     if values.get("resolution") is not None:
         out["resolution"] = _body_ref(lambda: get_or_404(documents_visible(user), values["resolution"], ""),
                                       "resolution", errors)
-    team_people = selectors.team_people(unit)
+    team_people = selectors.team_people(user, unit)
     if values.get("leader") is not None:
         out["leader"] = _body_ref(lambda: get_or_404(team_people, values["leader"], ""), "leader", errors)
     if values.get("targets") is not None:
@@ -257,8 +257,8 @@ def recommendation_add(request, inspection_id: Id, payload: RecommendationIn):
     if payload.owner_unit is not None:
         owner_unit = _body_ref(lambda: unit_get_visible(user, payload.owner_unit), "owner_unit", errors)
     if payload.owner_person is not None:
-        owner_person = _body_ref(lambda: get_or_404(selectors.subtree_people(inspection.unit), payload.owner_person,
-                                                    ""), "owner_person", errors)
+        owner_person = _body_ref(lambda: get_or_404(selectors.subtree_people(user, inspection.unit),
+                                                    payload.owner_person, ""), "owner_person", errors)
     errors.raise_if_any()
     recommendation = services.recommendation_add(actor=user, inspection=inspection, text=payload.text,
                                                  due_on=payload.due_on, owner_unit=owner_unit,
@@ -331,7 +331,7 @@ def recommendation_reopen(request, recommendation_id: Id, payload: ReopenIn):
 
 class FigureFilters(Schema):
     unit: Id
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
 
 
 @router.get("/oversight/figures", response={200: FiguresOut, **READ_ERRORS}, tags=["oversight"],

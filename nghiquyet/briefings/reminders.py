@@ -105,7 +105,7 @@ def digest_text(briefing: Briefing, *, label: str, url: str) -> str:
             "res": g.plan.resolution, "unit": g.unit.name, "studied": format_vn_decimal(g.studied),
             "members": format_vn_decimal(g.members)}
             for g in b.study.gaps[:rows]]
-        out += _lines("5. " + _("Học tập, quán triệt nghị quyết còn thiếu"), gaps, b.study.count,
+        out += _lines("5. " + _("Học tập, quán triệt nghị quyết còn thiếu"), gaps, len(b.study.gaps),
                       _("Không có nghị quyết nào còn thiếu học tập, quán triệt."))
     else:
         out += ["5. " + _("Học tập, quán triệt nghị quyết còn thiếu"), "  " + _("Chưa có dữ liệu học tập, quán triệt."),

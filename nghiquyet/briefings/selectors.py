@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,6 +82,30 @@ class Window:
     def query(self) -> dict[str, str]:
         """The query parameters naming this window on the page (``?ky=tuan&ngay=2026-11-23``)."""
         return {"ky": self.kind, "ngay": self.start.isoformat()}
+
+
+#: The days a window may be asked for (page, PDF and API alike): the window and its neighbours stay in the calendar.
+DAY_FIRST, DAY_LAST = dt.date(2000, 1, 1), dt.date(2999, 12, 1)
+
+
+def window_parse(kind: str, day: dt.date | str | None, *, today: dt.date) -> Window:
+    """The window of ``kind`` holding ``day`` (a date, its ``YYYY-MM-DD`` text, or nothing: ``today``): the one
+    reading of a window asked by the page, the PDF and the API. Raises ``ValidationError`` on ``window`` (an unknown
+    kind) or ``day`` (malformed, or outside ``DAY_FIRST``..``DAY_LAST``), in Vietnamese."""
+    if kind not in WindowKind.ALL:
+        raise ValidationError({"window": _("Kỳ giao ban không hợp lệ.")})
+    if isinstance(day, str) and day.strip():
+        text = day.strip()
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError({"day": _("Ngày “%(d)s” không hợp lệ (định dạng NNNN-TT-NN).") % {
+                "d": text[:20]}}) from None
+    day = day or today
+    if not DAY_FIRST <= day <= DAY_LAST:
+        raise ValidationError({"day": _("Ngày phải từ %(a)s đến %(b)s.") % {
+            "a": DAY_FIRST.strftime("%d/%m/%Y"), "b": DAY_LAST.strftime("%d/%m/%Y")}})
+    return window_of(kind, day)
 
 
 def window_of(kind: str, day: dt.date) -> Window:

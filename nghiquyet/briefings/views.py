@@ -3,10 +3,9 @@ the window (``?ky=tuan|thang|quy&ngay=YYYY-MM-DD``, any day inside it) and lay t
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,27 +23,24 @@ from nghiquyet.briefings.selectors import (
     conf,
     home_unit,
     window_of,
+    window_parse,
 )
 
 
 def _window(request) -> Window:
-    """The window asked in the query string; this week when nothing (or something malformed) is asked."""
+    """The window asked in the query string (read by ``window_parse``, as the API does); the current one, with a
+    message, when something malformed or out of range is asked."""
     today = timezone.localdate()
     kind = request.GET.get("ky", "").strip() or WindowKind.WEEK
-    raw = request.GET.get("ngay", "").strip()
     if kind not in WindowKind.ALL:
         messages.warning(request, _("Loại kỳ giao ban không hợp lệ; đang hiển thị tuần này."))
         kind = WindowKind.WEEK
-    day = today
-    if raw:
-        try:
-            day = dt.date.fromisoformat(raw)
-        except ValueError:
-            messages.error(request, _("Ngày “%(d)s” không hợp lệ (định dạng NNNN-TT-NN); đang hiển thị kỳ hiện "
-                                      "tại.") % {"d": raw[:20]})
-    if not dt.date(2000, 1, 1) <= day <= dt.date(2999, 12, 1):
-        day = today
-    return window_of(kind, day)
+    try:
+        return window_parse(kind, request.GET.get("ngay", ""), today=today)
+    except ValidationError as exc:
+        for message in exc.message_dict.get("day", exc.messages):
+            messages.error(request, _("%(error)s Đang hiển thị kỳ hiện tại.") % {"error": message})
+        return window_of(kind, today)
 
 
 @login_required

@@ -7,8 +7,8 @@ worker that was down catches up). The worker records each ``(kind, key, user_id)
 same reminder on every scan, it is delivered once.
 
 Occasions come from the settings: ``BEFORE_DAYS`` (e.g. 3 days before and on the day) and ``AFTER_DAYS`` (e.g. 1
-and 7 days after, while still not done). ``occasion_for`` names the latest occasion reached on ``today``; put it
-in the key so every occasion is its own reminder.
+and 7 days after, while still not done). ``occasion_for`` names the latest occasion reached on ``today`` (within
+``CATCH_UP_DAYS`` of it); put it in the key so every occasion is its own reminder.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class ReminderKind:
 @dataclass(frozen=True)
 class Reminder:
     kind: str                 # one of ReminderKind
-    key: str                  # stable identity of the thing and the occasion, e.g. "task:12:after-1"
+    key: str                  # stable identity of the thing and the occasion, e.g. "task:12:2026-12-10:after-1"
     user_id: int              # the recipient's account
     subject: str              # one line, in Vietnamese
     body: str                 # plain text, in Vietnamese
@@ -53,7 +53,9 @@ def reminder_settings() -> dict:
 
 def occasion_for(due_on: dt.date, today: dt.date) -> str | None:
     """The latest occasion reached on ``today`` for a deadline ``due_on``: ``"before-3"``, ``"before-0"`` (the
-    day itself), ``"after-1"``, ``"after-7"``…; ``None`` before the first one."""
+    day itself), ``"after-1"``, ``"after-7"``…; ``None`` before the first one, and ``None`` when the latest one was
+    reached more than ``CATCH_UP_DAYS`` before ``today`` (a worker that was down a day or two still catches up, but
+    a deadline of 2021 met at go-live is not reminded as "quá hạn 7 ngày"; the next occasion, if any, reminds)."""
     conf = reminder_settings()
     reached: list[tuple[dt.date, str]] = []
     for days in conf["BEFORE_DAYS"]:
@@ -63,7 +65,10 @@ def occasion_for(due_on: dt.date, today: dt.date) -> str | None:
     reached = [item for item in reached if item[0] <= today]
     if not reached:
         return None
-    return max(reached)[1]
+    on, occasion = max(reached)
+    if (today - on).days > conf.get("CATCH_UP_DAYS", 3):
+        return None
+    return occasion
 
 
 def sources() -> list:

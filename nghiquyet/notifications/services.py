@@ -10,8 +10,12 @@ Exactly once, under restarts and with several workers:
   win, the other updates zero rows and moves on.
 * ``delivery_send`` sends with Django's mail backend (the ``EMAIL_*`` settings) and marks it sent; a temporary
   SMTP failure (connection refused, timeout, 4xx) puts it back to ``pending`` with ``attempts + 1`` and an
-  exponential back-off (``RETRY_SECONDS`` doubling up to ``RETRY_MAX_SECONDS``); a permanent refusal (5xx for the
-  recipient or the message) marks it ``failed`` with the error. Nothing is deleted, so nothing is lost.
+  exponential back-off (``RETRY_SECONDS`` doubling up to ``RETRY_MAX_SECONDS``), and so does a refusal of the login
+  (535, 530) or of the sender (MAIL FROM 5xx): those are the configuration, the same for every delivery, and end
+  the batch. A permanent refusal of the recipient or the message (5xx to RCPT or DATA) marks that delivery
+  ``failed`` with the error, and so does a message that cannot be built (an invalid stored address, a header with
+  a line break); the batch goes on. ``MAX_ATTEMPTS`` (0: never) gives up on a delivery after that many temporary
+  failures. Nothing is deleted, so nothing is lost.
 
 The one window left is a worker killed after the SMTP server accepted a message and before the ``sent`` mark:
 the claim then expires and the message is sent again (at least once, never silently lost). The ``Message-ID`` is
@@ -158,12 +162,20 @@ def delivery_claim(*, delivery_id: int, worker: str, now: dt.datetime | None = N
     return claimed == 1
 
 
+# Replies about the session, not about this recipient or this message: authentication required (530), too weak
+# (534), refused (535), encryption required (538). Every other delivery would get the same answer.
+SESSION_CODES = frozenset({530, 534, 535, 538})
+
+
 def _permanent(exc: Exception) -> bool:
-    """A refusal that retrying will not fix (5xx for the recipient, the sender or the message)."""
+    """A refusal of this recipient or this message that retrying will not fix: every recipient refused with a 5xx
+    (RCPT), or the message refused with a 5xx after DATA. A refusal of the connection, the login (535, 530) or the
+    sender (MAIL FROM 550/553) is the server's configuration or ours, the same for every delivery: temporary."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _msg in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPServerDisconnected)
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 and code not in SESSION_CODES for code in codes)
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500 and exc.smtp_code not in SESSION_CODES
     return False
 
 
@@ -199,9 +211,10 @@ def delivery_send(*, delivery_id: int, worker: str, connection=None, now: dt.dat
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:  # OSError includes timeouts and refused connections
         error = f"{type(exc).__name__}: {exc}"[:500]
-        if _permanent(exc):
+        max_attempts = _conf("MAX_ATTEMPTS", 0)
+        if _permanent(exc) or (max_attempts and delivery.attempts >= max_attempts):
             mine.update(email_status=EmailStatus.FAILED, last_error=error, claimed_at=None)
-            logger.error("Reminder e-mail %s refused for good: %s", delivery_id, error)
+            logger.error("Reminder e-mail %s refused for good (attempt %s): %s", delivery_id, delivery.attempts, error)
             return EmailStatus.FAILED
         base = _conf("RETRY_SECONDS", 60)
         delay = min(base * 2 ** max(delivery.attempts - 1, 0), _conf("RETRY_MAX_SECONDS", 3600))
@@ -210,6 +223,12 @@ def delivery_send(*, delivery_id: int, worker: str, connection=None, now: dt.dat
         logger.warning("Reminder e-mail %s not sent (attempt %s), retry in %ss: %s", delivery_id,
                        delivery.attempts, delay, error)
         return EmailStatus.PENDING
+    except Exception as exc:  # this message cannot be sent (an invalid stored address "a@b@c", a
+        # header with a line break, an address the IDNA codec refuses): retrying will not help, the others may go.
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        mine.update(email_status=EmailStatus.FAILED, last_error=error, claimed_at=None)
+        logger.exception("Reminder e-mail %s cannot be sent: %s", delivery_id, error)
+        return EmailStatus.FAILED
     mine.update(email_status=EmailStatus.SENT, sent_at=timezone.now(), last_error="", claimed_at=None)
     return EmailStatus.SENT
 

@@ -272,15 +272,23 @@ def owner_units(unit: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(path__under=unit.path, valid_to__isnull=True).order_by("path")
 
 
-def subtree_people(unit: Unit) -> QuerySet[Person]:
-    """People of ``unit``'s subtree: subjects and owners of recommendations."""
-    return Person.objects.filter(unit__path__under=unit.path).select_related("unit").order_by("unit__path", "id")
+def subtree_people(user, unit: Unit) -> QuerySet[Person]:
+    """People of ``unit``'s subtree that ``user`` can see (``people_visible``): subjects and owners of
+    recommendations."""
+    from nghiquyet.accounts.selectors import people_visible
+
+    return (people_visible(user).filter(unit__path__under=unit.path).select_related("unit")
+            .order_by("unit__path", "id"))
 
 
-def team_people(unit: Unit, *, keep=()) -> QuerySet[Person]:
-    """People who may sit on ``unit``'s inspection teams: the unit's, its ancestors' and its direct
-    subordinates' officials (plus ``keep``, those already named)."""
-    rule = Q(unit_id__in=[unit.pk, *unit.ancestor_ids]) | Q(unit__parent_id=unit.pk)
+def team_people(user, unit: Unit, *, keep=()) -> QuerySet[Person]:
+    """People who may sit on ``unit``'s inspection teams, offered to ``user``: the officials of the unit and of its
+    direct subordinates that the user can see (plus ``keep``, those already named, so a correction keeps them).
+    The ancestors' people are not offered: they are not readable below (README, "Who sees what")."""
+    from nghiquyet.accounts.selectors import people_visible
+
+    visible = people_visible(user).filter(Q(unit_id=unit.pk) | Q(unit__parent_id=unit.pk)).values("pk")
+    rule = Q(pk__in=visible)
     keep = [pk for pk in keep if pk]
     if keep:
         rule |= Q(pk__in=keep)

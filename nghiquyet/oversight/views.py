@@ -180,8 +180,9 @@ def _inspection_form(unit, data=None, *, form_class=InspectionForm, inspection=N
     planned = PlannedInspection.objects.filter(program__unit=unit).select_related("program").order_by(
         "-program__year", "id")
     return form_class(data, planned=planned, subject_units=selectors.subject_units(unit),
-                      people=selectors.subtree_people(unit), resolutions=selectors.content_resolutions(user, unit),
-                      team=selectors.team_people(unit, keep=keep), **extra, **kwargs)
+                      people=selectors.subtree_people(user, unit),
+                      resolutions=selectors.content_resolutions(user, unit),
+                      team=selectors.team_people(user, unit, keep=keep), **extra, **kwargs)
 
 
 @login_required
@@ -244,12 +245,12 @@ def inspection_edit(request, pk: int):
                                                                "inspection": inspection})
 
 
-def _owner_choices(inspection):
+def _owner_choices(user, inspection):
     """Owners offered by the page: the subject's subtree (the subject person's unit) and the conducting unit;
     the service accepts anyone of the conducting unit's subtree (the API offers that)."""
     subject = inspection.subject_unit or inspection.subject_person.unit
     units = selectors.owner_units(subject) | selectors.owner_units(inspection.unit).filter(pk=inspection.unit_id)
-    return {"units": units.order_by("path"), "people": selectors.subtree_people(subject)}
+    return {"units": units.order_by("path"), "people": selectors.subtree_people(user, subject)}
 
 
 def _inspection_page(request, inspection, *, finding_form=None, conclusion_form=None, recommendation_form=None,
@@ -274,7 +275,7 @@ def _inspection_page(request, inspection, *, finding_form=None, conclusion_form=
         finding_form = finding_form or FindingForm()
         if not inspection.is_concluded:
             conclusion_form = conclusion_form or ConclusionForm()
-        recommendation_form = recommendation_form or RecommendationForm(**_owner_choices(inspection))
+        recommendation_form = recommendation_form or RecommendationForm(**_owner_choices(user, inspection))
     return render(request, "oversight/inspection_detail.html", {
         "inspection": inspection, "findings": inspection.findings.all(), "recommendations": recommendations,
         "targets": inspection.targets.select_related("unit"), "tasks": inspection.tasks.select_related("unit"),
@@ -354,7 +355,7 @@ def conclude_view(request, pk: int):
 def recommendation_add_view(request, pk: int):
     user = request.user
     inspection = selectors.inspection_get(user, pk)
-    form = RecommendationForm(request.POST, **_owner_choices(inspection))
+    form = RecommendationForm(request.POST, **_owner_choices(user, inspection))
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -2,7 +2,8 @@
 
 A task that is neither done (by ``today``) nor cancelled and has a due date reminds, on each occasion of the
 REMINDERS settings (days before, on the day, days after), the accounts of its directing standing member, its
-responsible committee member and its advisor (each person once, even when they hold two of the roles).
+responsible committee member and its advisor (each person once, even when they hold two of the roles). The key
+holds the due date: a deadline moved later reminds again on the occasions of the new date.
 """
 
 from __future__ import annotations
@@ -60,5 +61,6 @@ def reminders_due(today: dt.date) -> Iterator[Reminder]:
                     "percent": task.percent, "status": TaskStatus(task.status).label},
                 _("Đồng chí là người %(roles)s nhiệm vụ này.") % {"roles": ", ".join(user_roles)},
             ])
-            yield Reminder(kind=ReminderKind.TASK_DUE, key=f"task:{task.pk}:{occasion}", user_id=user_id,
-                           subject=subject[:300], body=body, url=url, due_on=task.due_date, unit_id=task.unit_id)
+            yield Reminder(kind=ReminderKind.TASK_DUE, key=f"task:{task.pk}:{task.due_date.isoformat()}:{occasion}",
+                           user_id=user_id, subject=subject[:300], body=body, url=url, due_on=task.due_date,
+                           unit_id=task.unit_id)

@@ -52,3 +52,16 @@ def test_outside_scope_is_404(client, world):
     assert client.get(URL, {"unit": world.demo.commune2.pk}).status_code == 200
     client.logout()
     assert client.get(URL, {"unit": world.demo.commune2.pk}).status_code == 401
+
+
+@pytest.mark.parametrize("day", ["9999-12-20", "9999-12-31", "1999-12-31", "3000-01-01"])
+def test_a_day_out_of_range_is_422_on_day(client, world, day):
+    client.force_login(world.demo.tinh)
+    for window in ("week", "month", "quarter"):
+        response = client.get(URL, {"unit": world.commune.pk, "window": window, "day": day})
+        assert response.status_code == 422, (window, response.content)
+        [error] = response.json()["errors"]
+        assert error["field"] == "day" and error["message"] == "Ngày phải từ 01/01/2000 đến 01/12/2999."
+    # the bounds themselves are served, as on the page
+    for day in ("2000-01-01", "2999-12-01"):
+        assert client.get(URL, {"unit": world.commune.pk, "window": "quarter", "day": day}).status_code == 200

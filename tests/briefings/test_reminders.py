@@ -129,3 +129,34 @@ def test_a_committee_whose_people_have_it_is_not_read_again(world, monkeypatch):
     again = list(reminders_due(TODAY + dt.timedelta(days=1)))
     assert [(r.user_id, r.unit_id) for r in again] == [(newcomer.pk, world.demo.commune.pk)]
     assert read == [world.demo.commune]
+
+
+def test_the_email_counts_the_study_gaps_left_out_not_the_units(settings):
+    """Five gaps (two resolutions) of two units, EMAIL_ROWS = 2: three more gaps are left out of the e-mail."""
+    from types import SimpleNamespace
+
+    from nghiquyet.briefings.reminders import digest_text
+    from nghiquyet.briefings.selectors import (
+        Briefing,
+        RecommendationsSection,
+        ReportsSection,
+        StudySection,
+        TargetsSection,
+        TasksSection,
+    )
+
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "BRIEFINGS": {**settings.NGHIQUYET["BRIEFINGS"], "EMAIL_ROWS": 2}}
+    units = [SimpleNamespace(pk=pk, name=f"Chi bộ {pk}") for pk in (1, 2)]
+    gaps = [SimpleNamespace(plan=SimpleNamespace(resolution=f"{n}-NQ/TW"), unit=unit, studied=10, members=20)
+            for n in (57, 66) for unit in units] + [SimpleNamespace(
+                plan=SimpleNamespace(resolution="68-NQ/TW"), unit=units[0], studied=1, members=20)]
+    briefing = Briefing(
+        unit=SimpleNamespace(name="Đảng bộ xã"), start=TODAY, end=TODAY, on=TODAY,
+        tasks=TasksSection(groups=[], at_risk_days=14, at_risk_percent=70),
+        targets=TargetsSection(period=None, lines=[], evaluated=0), reports=ReportsSection(blocks=[]),
+        recommendations=RecommendationsSection(available=False), study=StudySection(available=True, gaps=gaps))
+    text = digest_text(briefing, label="Tuần 48/2026", url="/giao-ban/")
+    section = text.split("5. ")[1]
+    assert section.count("  - ") == 2
+    assert "và 3 mục khác" in section
+    assert "Đơn vị chưa học tập, quán triệt đủ: 2" in text   # the figure at the top counts units

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from nghiquyet.programs.models import ActionProgram, Task, TaskStatus
 from tests.briefings.conftest import TODAY
@@ -157,3 +158,15 @@ def test_pdf_stays_on_one_page_however_much_there_is(client, world):
     pages, text = _pdf_facts(response.content)
     assert pages == 1
     assert "và " in text and "mục khác" in text
+
+
+@pytest.mark.parametrize("ngay", ["9999-12-20", "1999-12-31"])
+def test_a_day_out_of_range_shows_the_current_window_with_a_message(client, world, ngay):
+    client.force_login(world.demo.tinh)
+    for ky in ("tuan", "quy"):
+        response = client.get(_url(world.commune, ky=ky, ngay=ngay))
+        assert response.status_code == 200
+        assert response.context["window"].start <= timezone.localdate() <= response.context["window"].end
+        assert [str(m) for m in response.context["messages"]] == [
+            "Ngày phải từ 01/01/2000 đến 01/12/2999. Đang hiển thị kỳ hiện tại."]
+    assert client.get(reverse("briefing_pdf", args=[world.commune.pk]) + f"?ky=thang&ngay={ngay}").status_code == 200

@@ -23,3 +23,12 @@ def inbox(demo):
     Notification.objects.filter(delivery__key="t-c").update(read_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
     return {n.delivery.key: n for n in Notification.objects.filter(delivery__key__startswith="t-")
             .select_related("delivery")}
+
+
+@pytest.fixture(autouse=True)
+def _scripted_backend_reset():
+    from tests.notifications.scripted_backend import ScriptedBackend
+
+    ScriptedBackend.error, ScriptedBackend.sent = None, []
+    yield
+    ScriptedBackend.error, ScriptedBackend.sent = None, []

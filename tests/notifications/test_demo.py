@@ -23,7 +23,13 @@ def test_every_demo_account_has_read_and_unread_items(demo):
     # the Q3/2026 report reminders of An Lạc (demo-xa2), dated on their day, and an overdue task for demo-tinh
     xa2 = Notification.objects.filter(user=demo.xa2, kind=ReminderKind.REPORT_DUE).order_by("created_at")
     assert [n.created_at.date().isoformat() for n in xa2][:2] == ["2026-10-07", "2026-10-10"]
-    assert Notification.objects.filter(user=demo.tinh, kind=ReminderKind.TASK_DUE).exists()
+    # the task reminders of October and November (history), each dated on its occasion; demo-tinh's task overdue
+    # since 30/06/2026 is not reminded as "quá hạn 7 ngày" on 25/11 (CATCH_UP_DAYS)
+    tasks = Notification.objects.filter(kind=ReminderKind.TASK_DUE, user__username__in=DEMO_USERNAMES)
+    assert tasks.filter(user=demo.xa).exists() and tasks.filter(user=demo.chibo).exists()
+    assert not tasks.filter(user=demo.tinh).exists()
+    for item in tasks:
+        assert -3 <= (item.created_at.date() - item.due_on).days <= 7 + 3, (item.subject, item.created_at)
     assert not Notification.objects.filter(created_at__date__gt=DEMO_TODAY).exists()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 import socket
 
 import pytest
@@ -15,6 +16,7 @@ from nghiquyet.notifications import services
 from nghiquyet.notifications.models import Delivery, EmailStatus, Notification
 from nghiquyet.notifications.reminders import ReminderKind
 from tests.notifications.conftest import reminder
+from tests.notifications.scripted_backend import ScriptedBackend
 
 
 @pytest.fixture
@@ -155,8 +157,12 @@ def test_marking_read_is_for_the_owner_only(inbox, demo):
     assert Notification.objects.filter(user=demo.xa2, read_at__isnull=True).exists()
 
 
-def test_the_remind_command_scans_and_sends_once(demo, mailed, settings):
+def test_the_remind_command_scans_and_sends_once(demo, mailed, settings, monkeypatch):
     from io import StringIO
+
+    from nghiquyet.demo.plans import DEMO_TODAY
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: DEMO_TODAY)
 
     from django.core.management import call_command
 
@@ -168,11 +174,148 @@ def test_the_remind_command_scans_and_sends_once(demo, mailed, settings):
 
     task = Task.objects.filter(advisor__user=demo.xa).exclude(status=TaskStatus.DONE).order_by("pk").first()
     Task.objects.filter(pk=task.pk).update(due_date=dt.date(2026, 12, 10))
+    # 10/12/2026 is after today (DEMO_TODAY): refused without --force, and nothing is written
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="trong tương lai"):
+        call_command("remind", "--date", "2026-12-10", stdout=StringIO())
+    assert not Delivery.objects.filter(user=mailed, key__startswith=f"task:{task.pk}:").exists()
+    # --dry-run lists what would be recorded, writes and sends nothing
     out = StringIO()
-    call_command("remind", "--date", "2026-12-10", stdout=out)
+    call_command("remind", "--date", "2026-12-10", "--dry-run", stdout=out)
+    line = f"+ mới     demo-xa  task_due  task:{task.pk}:2026-12-10:before-0  Nhiệm vụ đến hạn hôm nay"
+    assert line in out.getvalue()
+    assert "chạy thử, không ghi gì" in out.getvalue()
+    assert not Delivery.objects.filter(user=mailed, key__startswith=f"task:{task.pk}:").exists()
+    assert mail.outbox == []
+    out = StringIO()
+    call_command("remind", "--date", "2026-12-10", "--force", stdout=out)
     assert "đã gửi" in out.getvalue()
     sent = Delivery.objects.filter(user=mailed, key__startswith="task:", email_status=EmailStatus.SENT)
-    assert sent.filter(key=f"task:{task.pk}:before-0").exists()
+    assert sent.filter(key=f"task:{task.pk}:2026-12-10:before-0").exists()
     assert len(mail.outbox) == sent.count() >= 1  # every pending one, in batches of one
-    call_command("remind", "--date", "2026-12-10", stdout=StringIO())
+    call_command("remind", "--date", "2026-12-10", "--force", stdout=StringIO())
     assert len(mail.outbox) == sent.count()
+    out = StringIO()
+    call_command("remind", "--date", "2026-12-10", "--dry-run", stdout=out)
+    assert f"  đã ghi  demo-xa  task_due  task:{task.pk}:2026-12-10:before-0" in out.getvalue()
+
+
+# ------------------------------------------------------------------ what is permanent, what ends the batch
+
+
+SESSION_ERRORS = {
+    "wrong password (535)": smtplib.SMTPAuthenticationError(535, b"5.7.8 Authentication credentials invalid"),
+    "sender refused (550)": smtplib.SMTPSenderRefused(550, b"5.7.1 Sender not allowed", "no-reply@localhost"),
+    "sender refused (553)": smtplib.SMTPSenderRefused(553, b"5.7.1 Sender address rejected", "no-reply@localhost"),
+    "authentication required (530)": smtplib.SMTPSenderRefused(530, b"5.7.0 Authentication required", "x"),
+    "authentication required at RCPT": smtplib.SMTPRecipientsRefused({"xa@example.org": (530, b"5.7.0 Auth")}),
+    "temporary recipient refusal": smtplib.SMTPRecipientsRefused({"xa@example.org": (450, b"4.2.0 Greylisted")}),
+    "server disconnected": smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+}
+
+
+@pytest.mark.parametrize("error", SESSION_ERRORS.values(), ids=SESSION_ERRORS.keys())
+def test_a_refused_login_or_sender_is_retried_later_and_ends_the_batch(mailed, settings, error):
+    settings.EMAIL_BACKEND = "tests.notifications.scripted_backend.ScriptedBackend"
+    ScriptedBackend.error = error
+    services.reminders_record(reminders=[reminder(mailed, "a1"), reminder(mailed, "a2"), reminder(mailed, "a3")])
+    before = timezone.now()
+    counts = services.deliveries_send(worker="w")
+    assert (counts[EmailStatus.PENDING], counts[EmailStatus.FAILED], counts[EmailStatus.SENT]) == (1, 0, 0)
+    rows = {d.key: d for d in Delivery.objects.filter(key__in=["a1", "a2", "a3"])}
+    assert {d.email_status for d in rows.values()} == {EmailStatus.PENDING}
+    tried = [d for d in rows.values() if d.attempts == 1]
+    assert len(tried) == 1 and tried[0].next_attempt_at >= before + dt.timedelta(seconds=60)
+    assert type(error).__name__ in tried[0].last_error
+    # Once the configuration is fixed, every one of them goes out.
+    ScriptedBackend.error = None
+    Delivery.objects.filter(key__in=rows).update(next_attempt_at=before)
+    assert services.deliveries_send(worker="w")[EmailStatus.SENT] == 3
+
+
+PERMANENT_ERRORS = {
+    "no such mailbox (550 at RCPT)": smtplib.SMTPRecipientsRefused({"xa@example.org": (550, b"5.1.1 No mailbox")}),
+    "message refused (554 after DATA)": smtplib.SMTPDataError(554, b"5.6.0 Message content rejected"),
+    "message too big (552 after DATA)": smtplib.SMTPDataError(552, b"5.3.4 Message too big"),
+}
+
+
+@pytest.mark.parametrize("error", PERMANENT_ERRORS.values(), ids=PERMANENT_ERRORS.keys())
+def test_a_refused_recipient_or_message_fails_for_good_and_the_batch_goes_on(mailed, settings, error):
+    settings.EMAIL_BACKEND = "tests.notifications.scripted_backend.ScriptedBackend"
+    ScriptedBackend.error = error
+    services.reminders_record(reminders=[reminder(mailed, "p1"), reminder(mailed, "p2")])
+    counts = services.deliveries_send(worker="w")
+    assert (counts[EmailStatus.FAILED], counts[EmailStatus.PENDING]) == (2, 0)
+    assert set(Delivery.objects.filter(key__in=["p1", "p2"]).values_list("email_status", flat=True)) == {
+        EmailStatus.FAILED}
+
+
+class RefusingSender:
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        return "530 5.7.0 Authentication required"
+
+
+def test_a_server_that_requires_a_login_does_not_fail_the_reminders(mailed, settings):
+    port = _free_port()
+    controller = Controller(RefusingSender(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        services.reminders_record(reminders=[reminder(mailed, "l1"), reminder(mailed, "l2")])
+        counts = services.deliveries_send(worker="w")
+    finally:
+        controller.stop()
+    assert (counts[EmailStatus.PENDING], counts[EmailStatus.FAILED]) == (1, 0)
+    statuses = list(Delivery.objects.filter(key__in=["l1", "l2"]).values_list("email_status", "last_error"))
+    assert {status for status, _error in statuses} == {EmailStatus.PENDING}
+    assert any("530" in error for _status, error in statuses)
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.received: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_batch_goes_on(mailed, settings):
+    sink = Sink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        services.reminders_record(reminders=[reminder(mailed, key) for key in ("b1", "b2", "b3", "b4")])
+        Delivery.objects.filter(key="b1").update(email="a@b@c")                       # ValueError
+        Delivery.objects.filter(key="b2").update(email="x@" + "a" * 70 + ".vn")      # UnicodeError (IDNA)
+        Notification.objects.filter(delivery__key="b3").update(subject="Hai\ndòng")  # BadHeaderError
+        counts = services.deliveries_send(worker="w")
+    finally:
+        controller.stop()
+    assert (counts[EmailStatus.FAILED], counts[EmailStatus.SENT], counts[EmailStatus.PENDING]) == (3, 1, 0)
+    rows = dict(Delivery.objects.filter(key__in=["b1", "b2", "b3", "b4"]).values_list("key", "email_status"))
+    assert rows == {"b1": EmailStatus.FAILED, "b2": EmailStatus.FAILED, "b3": EmailStatus.FAILED,
+                    "b4": EmailStatus.SENT}
+    errors = dict(Delivery.objects.filter(key__in=["b1", "b2", "b3"]).values_list("key", "last_error"))
+    assert "ValueError" in errors["b1"] and "UnicodeError" in errors["b2"] and "BadHeaderError" in errors["b3"]
+    assert not Delivery.objects.filter(email_status=EmailStatus.SENDING).exists()
+    assert sink.received == [["xa@example.org"]]
+
+
+def test_max_attempts_gives_a_delivery_up(mailed, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.scripted_backend.ScriptedBackend"
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "REMINDERS": {**settings.NGHIQUYET["REMINDERS"], "MAX_ATTEMPTS": 3}}
+    ScriptedBackend.error = ConnectionRefusedError(111, "Connection refused")
+    services.reminders_record(reminders=[reminder(mailed, "x1")])
+    delivery = Delivery.objects.get(key="x1")
+    statuses = []
+    for _round in range(3):
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        statuses.append(services.delivery_send(delivery_id=delivery.pk, worker="w"))
+    assert statuses == [EmailStatus.PENDING, EmailStatus.PENDING, EmailStatus.FAILED]

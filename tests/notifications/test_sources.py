@@ -33,8 +33,9 @@ def test_task_reminders_follow_the_occasions(demo, settings):
     settings.NGHIQUYET = {**settings.NGHIQUYET, "REMINDERS": {**settings.NGHIQUYET["REMINDERS"],
                                                               "BEFORE_DAYS": [3, 0], "AFTER_DAYS": [1, 7]}}
     task = _task(demo)
-    expected = {-4: None, -3: "before-3", -1: "before-3", 0: "before-0", 1: "after-1", 6: "after-1", 7: "after-7",
-                200: "after-7"}
+    # CATCH_UP_DAYS (3): an occasion is still reminded up to 3 days after it was reached, not later.
+    expected = {-4: None, -3: "before-3", -1: "before-3", 0: "before-0", 1: "after-1", 4: "after-1", 5: None,
+                6: None, 7: "after-7", 10: "after-7", 11: None, 200: None}
     for offset, occasion in expected.items():
         day = DUE + dt.timedelta(days=offset)
         found = _for(task, day)
@@ -42,7 +43,7 @@ def test_task_reminders_follow_the_occasions(demo, settings):
         if occasion is None:
             assert found == []
         else:
-            assert {r.key for r in found} == {f"task:{task.pk}:{occasion}"}
+            assert {r.key for r in found} == {f"task:{task.pk}:2026-12-10:{occasion}"}
             assert demo.tinh.pk in {r.user_id for r in found}
             mine = next(r for r in found if r.user_id == demo.tinh.pk)
             assert mine.kind == ReminderKind.TASK_DUE and mine.url == f"/chuong-trinh/nhiem-vu/{task.pk}/"
@@ -53,7 +54,7 @@ def test_done_and_cancelled_tasks_do_not_remind_but_a_later_completion_counts_fo
     task = _task(demo, status=TaskStatus.DONE, completed_on=DUE - dt.timedelta(days=1))
     assert _for(task, DUE) == []
     task = _task(demo, status=TaskStatus.DONE, completed_on=DUE + dt.timedelta(days=2))
-    assert [r.key for r in _for(task, DUE) if r.user_id == demo.tinh.pk] == [f"task:{task.pk}:before-0"]
+    assert [r.key for r in _for(task, DUE) if r.user_id == demo.tinh.pk] == [f"task:{task.pk}:2026-12-10:before-0"]
     task = _task(demo, status=TaskStatus.CANCELLED)
     assert _for(task, DUE) == []
 
@@ -92,9 +93,10 @@ def test_report_reminders_go_to_the_unit_that_has_not_submitted(demo):
     # A draft or a returned report is not sent: the reminders go on after the deadline, until the lock.
     Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RETURNED)
     assert _report_keys(dt.date(2026, 10, 12), demo.xa2) == [f"{prefix}:after-1"]
-    assert _report_keys(dt.date(2026, 10, 20), demo.xa2) == [f"{prefix}:after-7"]
+    assert _report_keys(dt.date(2026, 10, 17), demo.xa2) == [f"{prefix}:after-7"]
+    assert _report_keys(dt.date(2026, 10, 20), demo.xa2) == [f"{prefix}:after-7"]  # caught up within 3 days
+    assert _report_keys(dt.date(2026, 10, 21), demo.xa2) == []  # not reminded again as "quá hạn 7 ngày"
     locks = dt.date(2026, 9, 30) + dt.timedelta(days=schedule.lock_days)
-    assert _report_keys(locks - dt.timedelta(days=1), demo.xa2) == [f"{prefix}:after-7"]
     assert _report_keys(locks, demo.xa2) == []
 
 
@@ -115,7 +117,7 @@ def test_a_missing_source_is_a_warning_and_a_broken_one_is_skipped(demo, setting
     task = _task(demo)
     with caplog.at_level(logging.WARNING, logger="nghiquyet.notifications.reminders"):
         found = list(contract.reminders_due(DUE))
-    assert f"task:{task.pk}:before-0" in {r.key for r in found}
+    assert f"task:{task.pk}:2026-12-10:before-0" in {r.key for r in found}
     messages = " ".join(r.getMessage() for r in caplog.records)
     assert "nghiquyet.nowhere.reminders.reminders_due is not available" in messages
     assert "failed" in messages
@@ -124,3 +126,32 @@ def test_a_missing_source_is_a_warning_and_a_broken_one_is_skipped(demo, setting
 def broken_source(today):
     raise RuntimeError("broken on purpose")
     yield  # pragma: no cover
+
+
+def test_a_moved_deadline_reminds_again_on_the_new_dates(demo):
+    from nghiquyet.notifications.services import reminders_record
+
+    task = _task(demo)
+    first = _for(task, DUE + dt.timedelta(days=1))
+    assert {r.key for r in first} == {f"task:{task.pk}:2026-12-10:after-1"}
+    reminders_record(reminders=first, email=False)
+    # The deadline is moved to 20/12: its "3 days before", "on the day" and "overdue" are new reminders.
+    task = _task(demo, due_date=dt.date(2026, 12, 20))
+    for day, occasion in ((dt.date(2026, 12, 17), "before-3"), (dt.date(2026, 12, 20), "before-0"),
+                          (dt.date(2026, 12, 21), "after-1")):
+        found = _for(task, day)
+        assert {r.key for r in found} == {f"task:{task.pk}:2026-12-20:{occasion}"}
+        assert reminders_record(reminders=found, email=False).created == len(found) >= 1
+
+
+def test_a_deadline_long_past_is_not_reminded_at_go_live(demo, settings):
+    """A task overdue since 2021 met by the first scan: no "quá hạn 7 ngày" reminder (CATCH_UP_DAYS, default 3);
+    the bound is a setting."""
+    task = _task(demo, start_date=dt.date(2021, 1, 1), due_date=dt.date(2021, 6, 30))
+    assert occasion_for(dt.date(2021, 6, 30), dt.date(2026, 11, 25)) is None
+    assert _for(task, dt.date(2026, 11, 25)) == []
+    assert contract.reminder_settings()["CATCH_UP_DAYS"] == 3
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "REMINDERS": {**settings.NGHIQUYET["REMINDERS"], "CATCH_UP_DAYS": 0}}
+    assert occasion_for(DUE, DUE + dt.timedelta(days=7)) == "after-7"
+    assert occasion_for(DUE, DUE + dt.timedelta(days=8)) is None
+    assert occasion_for(DUE, DUE - dt.timedelta(days=2)) is None  # "before-3" was yesterday

@@ -186,3 +186,26 @@ def test_openapi_lists_the_oversight_endpoints(client, demo):
                  "/api/v1/recommendations/{recommendation_id}/close", "/api/v1/oversight/figures",
                  "/api/v1/inspection-programs/{program_id}/items"):
         assert path in paths, path
+
+
+@pytest.mark.parametrize("year", [10000, 1999, 2101, -1])
+def test_a_year_out_of_range_is_422_on_year(as_user, demo, year):
+    tinh = as_user(demo.tinh)
+    for path, params in (("/inspections", {}), ("/inspection-programs", {}),
+                         ("/oversight/figures", {"unit": demo.province.pk})):
+        assert set(errors(tinh.get(path, year=year, **params))) == {"year"}, path
+    assert tinh.get("/inspections", year=2100).status_code == 200
+    assert tinh.get("/oversight/figures", unit=demo.province.pk, year=2000).status_code == 200
+
+
+def test_an_ancestors_official_is_not_offered_for_the_team(as_user, demo):
+    province_person = person_at(demo.province)
+    xa = as_user(demo.xa)
+    base = {"unit": demo.commune.pk, "kind": "supervision", "title": "Giám sát chi bộ", "starts_on": "02/11/2026",
+            "subject_unit": demo.branch.pk}
+    assert errors(xa.send("post", "/inspections", {**base, "team": [province_person.pk]}))["team"].startswith(
+        "Không tìm thấy")
+    assert errors(xa.send("post", "/inspections", {**base, "leader": province_person.pk}))["leader"].startswith(
+        "Không tìm thấy")
+    commune_person = person_at(demo.commune)
+    assert xa.send("post", "/inspections", {**base, "team": [commune_person.pk]}).status_code == 201

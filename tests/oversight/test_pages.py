@@ -212,3 +212,14 @@ def test_program_item_removal_and_page_query_count(client, demo, frozen, django_
     assert "không xóa được" in response.content.decode()
     client.post(reverse("oversight_planned_remove", args=[spare.pk]))
     assert program.items.count() == 3
+
+
+def test_the_inspection_form_offers_no_official_of_an_ancestor(client, demo, frozen):
+    from nghiquyet.accounts.models import Person
+
+    client.force_login(demo.xa)
+    form = client.get(reverse("oversight_inspection_create")).context["form"]
+    province = set(Person.objects.filter(unit=demo.province).values_list("pk", flat=True))
+    for name in ("team", "leader", "subject_person"):
+        offered = set(form.fields[name].queryset.values_list("pk", flat=True))
+        assert offered and not offered & province, name

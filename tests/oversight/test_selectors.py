@@ -92,13 +92,15 @@ def test_recommendation_lists_by_state(demo):
 
 
 def test_reminders_for_recommendations_due(demo):
-    reminders = [r for r in reminders_due(TODAY) if r.kind == ReminderKind.RECOMMENDATION_DUE]
+    reminders = [r for r in reminders_due(dt.date(2026, 10, 9)) if r.kind == ReminderKind.RECOMMENDATION_DUE]
     overdue = [r for r in reminders if r.due_on == dt.date(2026, 9, 30)]
     # no owner person: the users with a reporting role at the owner unit itself (demo-xa at Đông Sơn)
     assert [r.user_id for r in overdue] == [demo.xa.pk]
-    assert overdue[0].key.endswith(":2026-09-30:after-7") and "quá hạn 56 ngày" in overdue[0].subject
+    assert overdue[0].key.endswith(":2026-09-30:after-7") and "quá hạn 9 ngày" in overdue[0].subject
     assert overdue[0].url.endswith(f"#kien-nghi-{overdue[0].key.split(':')[1]}")
-    assert all(r.due_on <= TODAY for r in reminders)   # the December and 2027 ones are not due yet
+    assert all(r.due_on <= dt.date(2026, 10, 9) for r in reminders)   # the December and 2027 ones are not due yet
+    # on 25/11 its last occasion (07/10) is more than CATCH_UP_DAYS behind: no "quá hạn 56 ngày" reminder
+    assert not [r for r in reminders_due(TODAY) if r.due_on == dt.date(2026, 9, 30)]
     # three days before the branch's one: its secretary (demo-chibo)
     soon = [r for r in reminders_due(dt.date(2026, 12, 12)) if r.due_on == dt.date(2026, 12, 15)]
     assert [(r.user_id, r.key.rsplit(":", 1)[1]) for r in soon] == [(demo.chibo.pk, "before-3")]
@@ -112,3 +114,29 @@ def test_reminder_goes_to_the_owner_persons_account(demo):
     assert [(r.user_id, r.key.rsplit(":", 1)[1]) for r in mine] == [(demo.xa.pk, "before-0")]
     Recommendation.objects.filter(pk=recommendation.pk).update(status=RecommendationStatus.DONE)
     assert not [r for r in reminders_due(TODAY) if r.key.startswith(f"recommendation:{recommendation.pk}:")]
+
+
+def test_people_offered_are_those_the_user_sees_within_the_conducting_unit(demo):
+    """Team, subject and owner choices: no official of an ancestor (not readable below), nobody outside the user's
+    scope."""
+    from nghiquyet.accounts.models import Person
+
+    def units_of(people) -> set[int]:
+        return set(people.values_list("unit_id", flat=True))
+
+    province_people = list(Person.objects.filter(unit=demo.province).values_list("pk", flat=True))
+    assert province_people
+    team = selectors.team_people(demo.xa, demo.commune)
+    assert demo.commune.pk in units_of(team) and demo.branch.pk in units_of(team)
+    assert not set(team.values_list("pk", flat=True)) & set(province_people)
+    assert all(p.unit.path.startswith(demo.commune.path) for p in team)
+    subtree = selectors.subtree_people(demo.xa, demo.commune)
+    assert {demo.commune.pk, demo.branch.pk} <= units_of(subtree)
+    assert all(p.unit.path.startswith(demo.commune.path) for p in subtree)
+    # someone already named stays offered (a correction keeps the team it has)
+    kept = selectors.team_people(demo.xa, demo.commune, keep=[province_people[0], None])
+    assert province_people[0] in set(kept.values_list("pk", flat=True))
+    # a branch secretary sees the branch only: the commune's officials are not offered to them
+    assert units_of(selectors.subtree_people(demo.chibo, demo.commune)) == {demo.branch.pk}
+    assert units_of(selectors.team_people(demo.chibo, demo.commune)) <= {demo.branch.pk}
+    assert not selectors.subtree_people(demo.xa2, demo.commune).exists()

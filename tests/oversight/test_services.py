@@ -282,8 +282,10 @@ def test_extend_a_recommendation_and_its_reminders_start_again(demo, frozen):
 
     inspection = inspection_of(demo.xa, demo.commune, demo.branch)
     recommendation = recommendation_of(demo.xa, inspection, demo.branch, due_on=dt.date(2026, 11, 1))
-    keys = {r.key for r in reminders_due(dt.date(2026, 11, 25)) if f":{recommendation.pk}:" in r.key}
+    keys = {r.key for r in reminders_due(dt.date(2026, 11, 9)) if f":{recommendation.pk}:" in r.key}
     assert keys == {f"recommendation:{recommendation.pk}:2026-11-01:after-7"}
+    # reached on 08/11, more than CATCH_UP_DAYS (3) before 25/11: not reminded again
+    assert not [r for r in reminders_due(dt.date(2026, 11, 25)) if f":{recommendation.pk}:" in r.key]
     with pytest.raises(PermissionDenied):
         services.recommendation_extend(actor=demo.chibo, recommendation=recommendation, due_on=dt.date(2026, 12, 31),
                                        note="Xin gia hạn")
