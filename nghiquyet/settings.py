@@ -208,8 +208,9 @@ NGHIQUYET = {
         ]),
         # `nghiquyet worker` queues a scan this often (seconds); e-mails waiting for a retry go out on the next scan.
         "SCAN_SECONDS": env.int("NGHIQUYET_REMINDER_SCAN_SECONDS", 60, minimum=1),
-        # A temporary SMTP failure is retried after RETRY_SECONDS, doubling per attempt up to RETRY_MAX_SECONDS;
-        # never given up (a permanent 5xx refusal is marked failed).
+        # A temporary SMTP failure (connection, 4xx, a refused login or sender) is retried after RETRY_SECONDS,
+        # doubling per attempt up to RETRY_MAX_SECONDS, until MAX_ATTEMPTS; a 5xx refusal of the recipient or the
+        # message, or a message that cannot be built (invalid address), is marked failed at once.
         "RETRY_SECONDS": env.int("NGHIQUYET_REMINDER_RETRY_SECONDS", 60, minimum=1),
         "RETRY_MAX_SECONDS": env.int("NGHIQUYET_REMINDER_RETRY_MAX_SECONDS", 3600, minimum=1),
         # Give a delivery up (failed) after this many temporary failures; 0: never (it waits for the server).
