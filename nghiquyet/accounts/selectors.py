@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.models import Person, RoleAssignment
-from nghiquyet.accounts.roles import Perm
+from nghiquyet.accounts.roles import Perm, role_permissions
 from nghiquyet.accounts.scope import scope_filter, units_changeable
 from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.text import fold, search_terms
@@ -67,3 +70,16 @@ def role_units(user) -> QuerySet[Unit]:
     """Open units where ``user`` may assign roles (``Perm.PERSON_CHANGE``)."""
     return units_changeable(user, Perm.PERSON_CHANGE).order_by("path")
 
+
+
+def permission_holders(perms: Iterable[str], unit_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """``{unit_id: [user ids]}``: the active users holding, at exactly that unit, a role whose permissions include
+    any of ``perms`` — who is reminded or asked at a unit. ``unit_ids=None``: every open unit. One query."""
+    wanted = set(perms)
+    roles = [role for role, granted in role_permissions().items() if wanted & granted]
+    rows = RoleAssignment.objects.filter(role__in=roles, user__is_active=True)
+    rows = rows.filter(unit__valid_to__isnull=True) if unit_ids is None else rows.filter(unit_id__in=set(unit_ids))
+    out: dict[int, list[int]] = defaultdict(list)
+    for unit_id, user_id in rows.values_list("unit_id", "user_id").order_by("unit_id", "user_id").distinct():
+        out[unit_id].append(user_id)
+    return out

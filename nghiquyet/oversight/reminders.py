@@ -10,22 +10,16 @@ person's account when there is one, else to every user holding ``Perm.TASK_PROGR
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from nghiquyet.accounts.models import RoleAssignment
-from nghiquyet.accounts.roles import Perm, role_permissions
+from nghiquyet.accounts.roles import Perm
+from nghiquyet.accounts.selectors import permission_holders
 from nghiquyet.notifications.reminders import Reminder, ReminderKind, occasion_for, reminder_settings
 from nghiquyet.oversight.models import Recommendation, RecommendationStatus
-
-
-def _roles_reminded() -> list[str]:
-    return [role for role, perms in role_permissions().items()
-            if Perm.TASK_PROGRESS in perms or Perm.INSPECTION_CHANGE in perms]
 
 
 def reminders_due(today: dt.date) -> Iterator[Reminder]:
@@ -38,18 +32,11 @@ def reminders_due(today: dt.date) -> Iterator[Reminder]:
     if not due:
         return
     need_units = {r.owner_unit_id for r, _occasion in due if r.owner_person is None or r.owner_person.user_id is None}
-    holders: dict[int, list[int]] = defaultdict(list)
-    if need_units:
-        rows = (RoleAssignment.objects.filter(unit_id__in=need_units, role__in=_roles_reminded(),
-                                              user__is_active=True)
-                .values_list("unit_id", "user_id").order_by("unit_id", "user_id").distinct())
-        for unit_id, user_id in rows:
-            if user_id not in holders[unit_id]:
-                holders[unit_id].append(user_id)
+    holders = permission_holders([Perm.TASK_PROGRESS, Perm.INSPECTION_CHANGE], need_units) if need_units else {}
     for recommendation, occasion in due:
         person = recommendation.owner_person
         has_account = person is not None and person.user_id is not None
-        recipients = [person.user_id] if has_account else holders[recommendation.owner_unit_id]
+        recipients = [person.user_id] if has_account else holders.get(recommendation.owner_unit_id, [])
         inspection = recommendation.inspection
         days = (recommendation.due_on - today).days
         if days > 0:

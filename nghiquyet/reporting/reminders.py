@@ -11,7 +11,6 @@ submitted by the end of ``today`` (no report, a draft or a returned one) reminds
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 
 from django.db.models import Q
@@ -19,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nghiquyet.accounts.models import RoleAssignment
-from nghiquyet.accounts.roles import Perm, role_permissions
+from nghiquyet.accounts.roles import Perm
+from nghiquyet.accounts.selectors import permission_holders
 from nghiquyet.notifications.reminders import (
     Reminder,
     ReminderKind,
@@ -57,7 +56,6 @@ def _relevant_periods(schedule: Schedule, today: dt.date, first_before: int) -> 
 def reminders_due(today: dt.date) -> Iterator[Reminder]:
     conf = reminder_settings()
     first_before = max(conf["BEFORE_DAYS"] or [0])
-    submit_roles = [role for role, perms in role_permissions().items() if Perm.REPORT_SUBMIT in perms]
     # A report sent after ``today`` was not sent on ``today``: the answer depends on the day asked only, so a scan
     # for a past day (a worker catching up, the demo's history) sees what was missing then.
     end_of_today = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
@@ -88,11 +86,7 @@ def reminders_due(today: dt.date) -> Iterator[Reminder]:
     if not pending:
         return
 
-    recipients: dict[int, set[int]] = defaultdict(set)
-    for unit_id, user_id in RoleAssignment.objects.filter(
-            unit_id__in={unit.pk for _s, _p, unit, _d, _o in pending}, role__in=submit_roles,
-            user__is_active=True).values_list("unit_id", "user_id"):
-        recipients[unit_id].add(user_id)
+    recipients = permission_holders([Perm.REPORT_SUBMIT], {unit.pk for _s, _p, unit, _d, _o in pending})
 
     for schedule, period, unit, due, occasion in pending:
         users = recipients.get(unit.pk)

@@ -9,15 +9,14 @@ occasion ``wait-<n>`` is in the key, so each is delivered once). A target of a c
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nghiquyet.accounts.models import RoleAssignment
-from nghiquyet.accounts.roles import Perm, role_permissions
+from nghiquyet.accounts.roles import Perm
+from nghiquyet.accounts.selectors import permission_holders
 from nghiquyet.core.fields import path_ids
 from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.notifications.reminders import Reminder, ReminderKind
@@ -36,17 +35,12 @@ def reminders_due(today: dt.date) -> Iterator[Reminder]:
     ).select_related("target__unit", "target__document", "unit").order_by("proposed_on", "id"))
     if not waiting:
         return
-    roles = [role for role, perms in role_permissions().items() if Perm.ADJUSTMENT_DECIDE in perms]
     chains = {a.pk: path_ids(a.target.unit.path) for a in waiting}
-    deciders: dict[int, set[int]] = defaultdict(set)
-    for unit_id, user_id in RoleAssignment.objects.filter(
-            unit_id__in={u for chain in chains.values() for u in chain}, role__in=roles,
-            user__is_active=True).values_list("unit_id", "user_id"):
-        deciders[unit_id].add(user_id)
+    deciders = permission_holders([Perm.ADJUSTMENT_DECIDE], {u for chain in chains.values() for u in chain})
     for adjustment in waiting:
-        users: set[int] = set()
+        users: list[int] = []
         for unit_id in reversed(chains[adjustment.pk]):  # the owner first, then up
-            users = deciders.get(unit_id, set())
+            users = deciders.get(unit_id, [])
             if users:
                 break
         if not users:

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from nghiquyet.accounts.models import RoleAssignment
-from nghiquyet.accounts.roles import Perm, role_permissions
+from nghiquyet.accounts.roles import Perm
+from nghiquyet.accounts.selectors import permission_holders
 from nghiquyet.core.fields import path_ids
 from nghiquyet.notifications.reminders import Reminder, ReminderKind, occasion_for, reminder_settings
 from nghiquyet.study.models import WriteUp
@@ -40,12 +40,7 @@ def _window(today: dt.date) -> tuple[dt.date, dt.date]:
 
 def _keepers() -> dict[int, list[int]]:
     """``{unit_id: [user ids holding STUDY_CHANGE there]}`` (active users, open units)."""
-    roles = [role for role, perms in role_permissions().items() if Perm.STUDY_CHANGE in perms]
-    out: dict[int, list[int]] = defaultdict(list)
-    rows = RoleAssignment.objects.filter(role__in=roles, user__is_active=True, unit__valid_to__isnull=True)
-    for unit_id, user_id in rows.values_list("unit_id", "user_id").order_by("unit_id", "user_id").distinct():
-        out[unit_id].append(user_id)
-    return out
+    return permission_holders([Perm.STUDY_CHANGE])
 
 
 def _nearest(keepers: dict[int, list[int]], path: str) -> tuple[int | None, list[int]]:
