@@ -61,7 +61,8 @@ def _conf(name: str, default):
     return reminder_settings().get(name, default)
 
 
-def _address_of(user) -> str:
+def email_address_of(user) -> str:
+    """Where a user's reminders are mailed: the account's address, else their official record's (trimmed)."""
     address = (user.email or "").strip()
     if not address:
         person = getattr(user, "person", None) if hasattr(user, "person") else None
@@ -102,7 +103,7 @@ def reminders_record(*, reminders: Iterable[Reminder], email: bool = True, now: 
         user = users.get(user_id)
         if user is None:
             continue
-        address = _address_of(user)
+        address = email_address_of(user)
         wanted = email and bool(address) and (user_id, kind) not in muted
         deliveries.append(Delivery(
             kind=kind, key=key, user_id=user_id, email=address if wanted else "",

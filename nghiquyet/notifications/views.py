@@ -98,5 +98,5 @@ def settings_view(request):
         return redirect("notification_settings")
     muted = selectors.muted_kinds(request.user)
     rows = [(kind, str(KIND_LABELS[kind]), kind in muted) for kind in ReminderKind.ALL]
-    address = (request.user.email or getattr(getattr(request.user, "person", None), "email", "") or "")
+    address = services.email_address_of(request.user)  # the address reminders are actually mailed to
     return render(request, "notifications/settings.html", {"rows": rows, "address": address})

@@ -842,13 +842,14 @@ def _vn_date(day: dt.date) -> str:
 
 
 def _value_in_force(target: Target, field: str, year: int | None) -> Decimal | None:
-    """The value a new proposal changes: the resolution's, or the latest approved adjustment's."""
-    from nghiquyet.resolutions.selectors import adjustments_in_force, apply_adjustments, approved_adjustments
+    """The value a new proposal changes: the resolution's, or the latest approved adjustment's (``target_plan``
+    with every approved adjustment)."""
+    from nghiquyet.resolutions.selectors import target_plan
 
-    original = {m.year: m.value for m in target.milestones.all()}
-    in_force = adjustments_in_force(approved_adjustments([target.pk]).get(target.pk, []), None)
-    milestones, term_target = apply_adjustments(original, target.target_value, in_force)
-    return term_target if field == AdjustmentField.TERM_TARGET else milestones.get(year)
+    plan = target_plan(target)
+    if field == AdjustmentField.TERM_TARGET:
+        return plan["term"].value
+    return next((line.value for line in plan["milestones"] if line.year == year), None)
 
 
 def _check_adjusted_value(target: Target, value: Decimal | None, errors: dict) -> None:
