@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "nghiquyet.oversight",
     "nghiquyet.notifications",
     "nghiquyet.briefings",
+    "nghiquyet.documents",
+    "nghiquyet.reviews",
     "nghiquyet.api",
     "nghiquyet.demo",
 ]
@@ -254,6 +256,48 @@ NGHIQUYET = {
     "OVERSIGHT": {
         "PROGRAM_TYPES": env.list("NGHIQUYET_OVERSIGHT_PROGRAM_TYPES", ["CTr", "KH"]),
         "CONCLUSION_TYPES": env.list("NGHIQUYET_OVERSIGHT_CONCLUSION_TYPES", ["KL", "TB", "BC"]),
+    },
+    # Documents the app issues (Hướng dẫn 36-HD/VPTW on format, Quy định 399-QĐ/TW on the system of documents).
+    # Sizes in points, margins in millimetres; a deployment changes them without touching code.
+    "DOCUMENTS": {
+        "FONT": env.str("NGHIQUYET_DOCUMENT_FONT", "Times New Roman"),
+        # Used by the PDF renderer where Times New Roman is not installed (fonts-liberation2, metric-compatible).
+        "FALLBACK_FONT": env.str("NGHIQUYET_DOCUMENT_FALLBACK_FONT", "Liberation Serif"),
+        "SIZES": {
+            "superior": env.int("NGHIQUYET_DOCUMENT_SIZE_SUPERIOR", 14, minimum=8, maximum=20),
+            "issuer": env.int("NGHIQUYET_DOCUMENT_SIZE_ISSUER", 14, minimum=8, maximum=20),
+            "party": env.int("NGHIQUYET_DOCUMENT_SIZE_PARTY", 15, minimum=8, maximum=20),
+            "type": env.int("NGHIQUYET_DOCUMENT_SIZE_TYPE", 16, minimum=8, maximum=22),
+            "subject": env.int("NGHIQUYET_DOCUMENT_SIZE_SUBJECT", 14, minimum=8, maximum=20),
+            "body": env.int("NGHIQUYET_DOCUMENT_SIZE_BODY", 14, minimum=8, maximum=20),
+            "table": env.int("NGHIQUYET_DOCUMENT_SIZE_TABLE", 12, minimum=6, maximum=16),
+            "recipients": env.int("NGHIQUYET_DOCUMENT_SIZE_RECIPIENTS", 12, minimum=6, maximum=16),
+        },
+        "MARGINS_MM": {
+            "top": env.int("NGHIQUYET_DOCUMENT_MARGIN_TOP", 20, minimum=5, maximum=50),
+            "bottom": env.int("NGHIQUYET_DOCUMENT_MARGIN_BOTTOM", 20, minimum=5, maximum=50),
+            "left": env.int("NGHIQUYET_DOCUMENT_MARGIN_LEFT", 30, minimum=5, maximum=50),
+            "right": env.int("NGHIQUYET_DOCUMENT_MARGIN_RIGHT", 15, minimum=5, maximum=50),
+        },
+        # Issuer codes in a symbol ("Số 12-BC/ĐU") by unit kind; a unit kind missing here uses "ĐU".
+        "ISSUER_CODES": {
+            "central": "TW", "province": "TU", "district": "HU", "sector_bloc": "ĐU", "commune": "ĐU",
+            "agency": "ĐU", "enterprise": "ĐU", "branch": "CB",
+        },
+        # Who signs on behalf of whom, by unit kind (a unit kind missing here signs "T/M BAN THƯỜNG VỤ").
+        "ON_BEHALF": {"branch": "T/M CHI BỘ"},
+        # A committee term lasts this many years; where a unit has no term on record, terms are counted from
+        # TERM_ANCHOR_YEAR (2025: 2020-2025, 2025-2030, ...), the year of the last congresses.
+        "TERM_YEARS": env.int("NGHIQUYET_TERM_YEARS", 5, minimum=1, maximum=10),
+        "TERM_ANCHOR_YEAR": env.int("NGHIQUYET_TERM_ANCHOR_YEAR", 2025, minimum=1930, maximum=2200),
+        # Largest file accepted when an office registers a document issued outside the app.
+        "MAX_UPLOAD_MB": env.int("NGHIQUYET_DOCUMENT_MAX_UPLOAD_MB", 20, minimum=1, maximum=200),
+    },
+    # Review campaigns (sơ kết, tổng kết). A report of a unit with more subordinate reports than this is rendered
+    # on the worker with a progress bar; smaller ones render in the request.
+    "REVIEWS": {
+        "RENDER_INLINE_MAX_UNITS": env.int("NGHIQUYET_REVIEW_RENDER_INLINE_MAX_UNITS", 40, minimum=0),
+        "NARRATIVE_MAX_CHARS": env.int("NGHIQUYET_REVIEW_NARRATIVE_MAX_CHARS", 50_000, minimum=1000),
     },
     "PAGE_SIZE": env.int("NGHIQUYET_PAGE_SIZE", 25, minimum=5, maximum=500),
     "API_TOKEN_DAYS": env.int("NGHIQUYET_API_TOKEN_DAYS", 90, minimum=1),
