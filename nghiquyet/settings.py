@@ -286,6 +286,23 @@ NGHIQUYET = {
         },
         # Who signs on behalf of whom, by unit kind (a unit kind missing here signs "T/M BAN THƯỜNG VỤ").
         "ON_BEHALF": {"branch": "T/M CHI BỘ"},
+        # The issuing organization's name in the letterhead, by unit kind (upper-cased when printed; a kind missing
+        # here uses "default"). {name}: the unit's name ("Chi bộ thôn 1"); {committee}: the name with "Đảng bộ"
+        # read as "Đảng ủy" ("Đảng ủy xã Đông Sơn"); {place}: the place ("Hà Thanh"). A city at province level
+        # sets "province": "Thành ủy {place}".
+        "ISSUER_NAMES": {
+            "central": "Ban Chấp hành Trung ương", "province": "Tỉnh ủy {place}", "district": "Huyện ủy {place}",
+            "branch": "{name}", "default": "{committee}",
+        },
+        # The superior organization's line above it, by the issuing unit's kind: {parent} is the name of the
+        # nearest party organization above ("Đảng bộ tỉnh Hà Thanh"); "" prints no superior line.
+        "SUPERIOR_NAMES": {"central": "", "province": "", "default": "{parent}"},
+        # Types a unit's subordinates read in its register (what it issues downward); its reports (BC) and
+        # letters (CV) stay with the unit and the levels above it.
+        "READ_BELOW_TYPES": env.list("NGHIQUYET_DOCUMENT_READ_BELOW_TYPES",
+                                     ["NQ", "CT", "KL", "HD", "KH", "CTr", "QĐ", "QĐi", "TB"]),
+        # File types an office may register (a document issued outside the app).
+        "UPLOAD_EXTENSIONS": env.list("NGHIQUYET_DOCUMENT_UPLOAD_EXTENSIONS", ["docx", "pdf", "doc", "xlsx", "odt"]),
         # A committee term lasts this many years; where a unit has no term on record, terms are counted from
         # TERM_ANCHOR_YEAR (2025: 2020-2025, 2025-2030, ...), the year of the last congresses.
         "TERM_YEARS": env.int("NGHIQUYET_TERM_YEARS", 5, minimum=1, maximum=10),

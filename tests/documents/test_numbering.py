@@ -1,0 +1,123 @@
+"""The register's numbers: from 01 per unit, per type, per term; no gaps after a rollback; no duplicates when
+issued at the same instant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+
+from nghiquyet.audit.models import AuditEvent
+from nghiquyet.documents.models import IssuedDocument, NumberCounter, SourceKind
+from nghiquyet.documents.services import document_issue
+
+DAY = dt.date(2026, 4, 20)
+
+
+def issue(actor, unit, type_code="BC", *, on=DAY, title="Báo cáo sơ kết", **extra):
+    return document_issue(actor=actor, unit=unit, type_code=type_code, title=title, issued_on=on,
+                          source_kind=SourceKind.UPLOAD, **extra)
+
+
+def test_numbers_run_from_01(demo):
+    first, second, third = (issue(demo.xa, demo.commune) for _ in range(3))
+    assert [d.number for d in (first, second, third)] == [1, 2, 3]
+    assert first.symbol == "01-BC/ĐU" and third.symbol == "03-BC/ĐU"
+    assert (first.term_start, first.term_end) == (2025, 2030)
+    assert first.issuer_code == "ĐU"
+    assert first.issued_by == demo.xa
+
+
+def test_numbers_are_per_type_per_unit_per_term(demo):
+    assert issue(demo.xa, demo.commune, "BC").number == 1
+    assert issue(demo.xa, demo.commune, "KH").number == 1
+    assert issue(demo.xa, demo.commune, "BC").number == 2
+    assert issue(demo.chibo, demo.branch, "BC").symbol == "01-BC/CB"
+    assert issue(demo.xa2, demo.commune2, "BC").number == 1
+    # the previous term counts on its own
+    old = issue(demo.xa, demo.commune, "BC", on=dt.date(2025, 8, 1) - dt.timedelta(days=0))
+    assert old.term_start == 2025 and old.number == 3
+    earlier = issue(demo.tinh, demo.province, "BC", on=dt.date(2024, 5, 1))
+    assert (earlier.term_start, earlier.number) == (2020, 1)
+    assert issue(demo.tinh, demo.province, "BC").number == 1
+
+
+def test_a_rollback_gives_the_number_back(demo):
+    assert issue(demo.xa, demo.commune).number == 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert issue(demo.xa, demo.commune).number == 2
+        raise RuntimeError("the caller failed after taking the number")
+    assert issue(demo.xa, demo.commune).number == 2
+    assert list(IssuedDocument.objects.filter(unit=demo.commune).values_list("number", flat=True)
+                .order_by("number")) == [1, 2]
+
+
+def test_a_refused_issue_takes_no_number(demo):
+    with pytest.raises(ValidationError) as exc:
+        issue(demo.xa, demo.commune, "XX")
+    assert "Loại văn bản không hợp lệ" in exc.value.message_dict["type_code"][0]
+    with pytest.raises(ValidationError) as exc:
+        issue(demo.xa, demo.commune, title="  ")
+    assert exc.value.message_dict["title"] == ["Chưa nhập trích yếu."]
+    assert not NumberCounter.objects.filter(unit=demo.commune, last_number__gt=0).exists()
+    assert issue(demo.xa, demo.commune).number == 1
+
+
+def test_outside_scope_is_refused(demo):
+    with pytest.raises(PermissionDenied):
+        issue(demo.xa2, demo.commune)
+    with pytest.raises(PermissionDenied):
+        issue(demo.chibo, demo.commune)  # a branch secretary does not issue for the commune
+    assert not IssuedDocument.objects.filter(unit=demo.commune).exists()
+
+
+def test_issue_is_audited_and_searchable(demo):
+    document = issue(demo.xa, demo.commune, title="Báo cáo sơ kết giữa nhiệm kỳ", signer_name="Trần Văn Bình",
+                     content=b"%PDF-1.4 test", file_name="bao-cao.pdf")
+    assert "dong son" in document.search_text and "01-bc/du" in document.search_text
+    assert "tran van binh" in document.search_text
+    assert document.file.name.endswith(".pdf") and document.size == len(b"%PDF-1.4 test")
+    assert document.file_name == "bao-cao.pdf"
+    event = AuditEvent.objects.get(object_id=str(document.pk), action="create",
+                                   content_type__model="issueddocument")
+    assert event.changes["symbol"] == [None, "01-BC/ĐU"]
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers: no concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issues_never_share_a_number(demo):
+    from django.db import connections
+
+    unit = demo.commune
+    threads, per_thread = 8, 5
+    barrier = threading.Barrier(threads)
+    numbers: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(per_thread):
+                with transaction.atomic():
+                    document = issue(None, unit, "TB", title="Thông báo")
+                with lock:
+                    numbers.append(document.number)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert sorted(numbers) == list(range(1, threads * per_thread + 1))
+    stored = IssuedDocument.objects.filter(unit=unit, type_code="TB").values_list("number", flat=True)
+    assert sorted(stored) == list(range(1, threads * per_thread + 1))
+    assert NumberCounter.objects.get(unit=unit, type_code="TB", term_start=2025).last_number == threads * per_thread
