@@ -42,6 +42,7 @@ from nghiquyet.demo.notifications import seed_notifications
 from nghiquyet.demo.oversight import seed_oversight
 from nghiquyet.demo.plans import PlansSummary, seed_plans
 from nghiquyet.demo.reports import ReportsSummary, seed_reports
+from nghiquyet.demo.reviews import seed_reviews
 from nghiquyet.demo.study import seed_study
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.org.selectors import unit_members_total, unit_subtree_stats
@@ -426,6 +427,7 @@ def seed_demo(stdout: TextIO | None = None) -> SeedResult:
         say(seed_oversight(province, say).line())
         say(seed_study(province, say).line())
         say(seed_adjustments(province, say).line())
+        say(seed_reviews(province, say).line())
         say(seed_notifications(province, say).line())  # last: the scan reads what every step above made
         result = _summarize(province, created, units)
         result.plans = plans
