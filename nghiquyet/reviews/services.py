@@ -273,6 +273,7 @@ def _load(report: ReviewReport) -> ReviewReport:
 @transaction.atomic
 def review_report_open(*, actor, campaign: Campaign, unit: Unit) -> ReviewReport:
     """The unit's report in the campaign, created as a draft on first use (with the default subject)."""
+    campaign = Campaign.objects.select_related("unit", "resolution").get(pk=campaign.pk)
     existing = ReviewReport.objects.filter(campaign=campaign, unit=unit).first()
     if existing is not None:
         return existing
