@@ -23,7 +23,7 @@ def sample_document(*, units: int = 3, date: dt.date | None = dt.date(2026, 4, 2
         Heading("1. Về phát triển kinh tế", level=2),
         Paragraph("Đảng bộ xã Đông Sơn đã lãnh đạo thực hiện đạt và vượt 12/15 chỉ tiêu."),
         Table(title="Bảng 1. Kết quả thực hiện chỉ tiêu", columns=["TT", "Đơn vị", "Giá trị", "Tỷ lệ (%)"],
-              rows=rows, numeric=[True, False, True, True], note="(*) chỉ tiêu đã điều chỉnh"),
+              rows=rows, numeric=[True, False, True, True], widths=[1, 5, 2, 2], note="(*) chỉ tiêu đã điều chỉnh"),
         Heading("II. Hạn chế, nguyên nhân", level=1),
         Paragraph("Một số chỉ tiêu còn chậm."),
     ]

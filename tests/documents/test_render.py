@@ -1,0 +1,228 @@
+"""The renderers: DOCX opened with python-docx (header lines, fonts, sizes, signature, page), PDF text through
+pdftotext (Vietnamese with its diacritics), XLSX opened with openpyxl (numbers are numbers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+from decimal import Decimal
+
+import docx
+import openpyxl
+import pytest
+from django.test import override_settings
+from docx.oxml.ns import qn
+
+from nghiquyet.documents.layout import Heading, Paragraph, Table
+from nghiquyet.documents.render_docx import render_docx
+from nghiquyet.documents.render_pdf import render_pdf
+from nghiquyet.documents.render_xlsx import render_xlsx, sheet_name
+
+from .conftest import sample_document
+
+
+def _docx(document) -> docx.document.Document:
+    out = io.BytesIO()
+    render_docx(document, out)
+    out.seek(0)
+    return docx.Document(out)
+
+
+def _cell_lines(cell) -> list[tuple[str, object]]:
+    return [(p.text, p) for p in cell.paragraphs]
+
+
+def _run(paragraph):
+    runs = [r for r in paragraph.runs if r.text]
+    assert len(runs) == 1, paragraph.text
+    return runs[0]
+
+
+def test_docx_header_block_lines_fonts_and_sizes():
+    word = _docx(sample_document())
+    left, right = word.tables[0].rows[0].cells
+    lines = [p for p in left.paragraphs if p.text]
+    assert [p.text for p in lines] == ["ĐẢNG BỘ TỈNH HÀ THANH", "ĐẢNG ỦY XÃ ĐÔNG SƠN", "*", "Số 01-BC/ĐU"]
+    superior, issuer = _run(lines[0]), _run(lines[1])
+    assert superior.font.size.pt == 14 and not superior.bold
+    assert issuer.font.size.pt == 14 and issuer.bold
+    party, date_line = [p for p in right.paragraphs if p.text]
+    assert party.text == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert _run(party).bold and _run(party).font.size.pt == 15
+    assert _run(party).underline  # the rule under it
+    assert date_line.text == "Đông Sơn, ngày 20 tháng 4 năm 2026"
+    assert _run(date_line).italic
+    # borderless header table
+    borders = word.tables[0]._tbl.tblPr.find(qn("w:tblBorders"))
+    assert borders is not None and all(e.get(qn("w:val")) == "nil" for e in borders)
+
+
+def test_docx_title_body_and_table():
+    word = _docx(sample_document())
+    texts = [p.text for p in word.paragraphs]
+    type_paragraph = next(p for p in word.paragraphs if p.text == "BÁO CÁO")
+    assert _run(type_paragraph).bold and _run(type_paragraph).font.size.pt == 16
+    assert "sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ xã" in texts
+    assert "-----" in texts
+    assert "I. KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT" in texts  # level 1 headings in capitals
+    assert "1. Về phát triển kinh tế" in texts
+    body = next(p for p in word.paragraphs if p.text.startswith("Đảng bộ xã Đông Sơn đã"))
+    assert body.alignment == 3  # justified
+    assert body.paragraph_format.first_line_indent is not None
+    data = word.tables[1]
+    assert [c.text for c in data.rows[0].cells] == ["TT", "Đơn vị", "Giá trị", "Tỷ lệ (%)"]
+    assert all(r.bold for c in data.rows[0].cells for r in c.paragraphs[0].runs)
+    assert [c.text for c in data.rows[1].cells] == ["1", "Chi bộ thôn Đông Sơn 1", "1.235,5", "87"]
+    assert data.rows[1].cells[2].paragraphs[0].alignment == 2  # numbers right-aligned
+    assert data.rows[1].cells[1].paragraphs[0].alignment == 0
+    assert "(*) chỉ tiêu đã điều chỉnh" in texts
+
+
+def test_docx_default_font_is_times_new_roman_for_vietnamese_too():
+    word = _docx(sample_document())
+    normal = word.styles["Normal"]
+    assert normal.font.name == "Times New Roman"
+    fonts = normal.element.rPr.find(qn("w:rFonts"))
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        assert fonts.get(qn(slot)) == "Times New Roman"
+    assert normal.font.size.pt == 14
+
+
+def test_docx_signature_and_recipients():
+    word = _docx(sample_document())
+    left, right = word.tables[-1].rows[0].cells
+    label = left.paragraphs[0]
+    assert label.text == "Nơi nhận:" and _run(label).bold and _run(label).italic and _run(label).font.size.pt == 12
+    assert [p.text for p in left.paragraphs[1:]] == ["- Ban Thường vụ Tỉnh ủy Hà Thanh (để báo cáo),",
+                                                     "- Lưu Văn phòng Đảng ủy."]
+    signed = [p for p in right.paragraphs if p.text]
+    assert [p.text for p in signed] == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Nguyễn Văn An"]
+    assert all(_run(p).bold for p in signed)
+
+
+def test_docx_branch_signs_for_the_branch():
+    word = _docx(sample_document(on_behalf="T/M CHI BỘ"))
+    right = word.tables[-1].rows[0].cells[1]
+    assert right.paragraphs[0].text == "T/M CHI BỘ"
+
+
+def test_docx_draft_has_blank_number_and_date():
+    word = _docx(sample_document(date=None, symbol="Số     -BC/ĐU"))
+    left, right = word.tables[0].rows[0].cells
+    assert "Số     -BC/ĐU" in [p.text for p in left.paragraphs]
+    assert any(p.text.startswith("Đông Sơn, ngày      tháng      năm ") for p in right.paragraphs)
+
+
+def test_docx_page_is_a4_with_the_default_margins():
+    section = _docx(sample_document()).sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                  section.right_margin)] == [20, 20, 30, 15]
+
+
+def test_docx_margins_and_sizes_are_settings(settings):
+    conf = settings.NGHIQUYET["DOCUMENTS"]
+    changed = {**settings.NGHIQUYET, "DOCUMENTS": {
+        **conf, "MARGINS_MM": {"top": 25, "bottom": 22, "left": 35, "right": 18},
+        "SIZES": {**conf["SIZES"], "party": 14, "type": 15}}}
+    with override_settings(NGHIQUYET=changed):
+        word = _docx(sample_document())
+    section = word.sections[0]
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                  section.right_margin)] == [25, 22, 35, 18]
+    party = word.tables[0].rows[0].cells[1].paragraphs[0]
+    assert _run(party).font.size.pt == 14
+    assert _run(next(p for p in word.paragraphs if p.text == "BÁO CÁO")).font.size.pt == 15
+
+
+def test_docx_progress_and_generator_blocks():
+    document = sample_document()
+    blocks = list(document.blocks)
+    document.blocks = (b for b in blocks)
+    calls = []
+    out = io.BytesIO()
+    render_docx(document, out, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (len(blocks), len(blocks))
+    assert [c[0] for c in calls] == list(range(1, len(blocks) + 1))
+
+
+def _pdf_text(document) -> str:
+    out = io.BytesIO()
+    render_pdf(document, out)
+    assert out.getvalue().startswith(b"%PDF-")
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=out.getvalue(), capture_output=True,
+                            check=True)
+    return result.stdout.decode("utf-8")
+
+
+def test_pdf_holds_the_vietnamese_text():
+    text = _pdf_text(sample_document())
+    for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG BỘ TỈNH HÀ THANH", "ĐẢNG ỦY XÃ ĐÔNG SƠN", "Số 01-BC/ĐU",
+                     "Đông Sơn, ngày 20 tháng 4 năm 2026", "BÁO CÁO", "Nơi nhận", "T/M BAN THƯỜNG VỤ", "BÍ THƯ",
+                     "Nguyễn Văn An", "Chi bộ thôn Đông Sơn 1", "1.235,5", "Tỷ lệ (%)"):
+        assert expected in text, expected
+
+
+def test_pdf_uses_times_or_its_metric_twin():
+    out = io.BytesIO()
+    render_pdf(sample_document(), out)
+    fonts = subprocess.run(["pdffonts", "-"], input=out.getvalue(), capture_output=True).stdout.decode()
+    assert "Times" in fonts or "Liberation-Serif" in fonts or "LiberationSerif" in fonts
+
+
+def test_xlsx_numbers_are_numbers():
+    tables = [
+        Table(title="Bảng 1: chỉ tiêu/kết quả [2026]?", columns=["TT", "Đơn vị", "Giá trị"],
+              rows=[[1, "Đông Sơn", Decimal("1234.5")], [2, "An Lạc", 12], [3, "Bắc Sơn", None]],
+              numeric=[True, False, True], note="(*) ghi chú"),
+        Table(title="Bảng 1: chỉ tiêu/kết quả [2026]?", columns=["A"], rows=[["x"]]),
+    ]
+    out = io.BytesIO()
+    render_xlsx(tables, out, title="Báo cáo")
+    out.seek(0)
+    book = openpyxl.load_workbook(out)
+    assert len(book.sheetnames) == 2 and book.sheetnames[0] != book.sheetnames[1]
+    for name in book.sheetnames:
+        assert len(name) <= 31 and not any(ch in name for ch in "[]:*?/\\")
+    sheet = book[book.sheetnames[0]]
+    assert [c.value for c in sheet[1]] == ["TT", "Đơn vị", "Giá trị"]
+    assert sheet["A1"].font.bold
+    assert sheet["C2"].value == pytest.approx(1234.5) and isinstance(sheet["C2"].value, float | int)
+    assert sheet["C3"].value == 12 and sheet["C3"].number_format == "#,##0"
+    assert sheet["B2"].value == "Đông Sơn"
+    assert sheet["C4"].value is None
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A6"].value == "(*) ghi chú"
+
+
+def test_sheet_names_are_cut_and_unique():
+    taken: set[str] = set()
+    long = "Tổng hợp kết quả thực hiện các chỉ tiêu của các đảng bộ xã, phường"
+    first, second = sheet_name(long, taken, 1), sheet_name(long, taken, 2)
+    assert len(first) <= 31 and len(second) <= 31 and first != second
+    assert sheet_name("", taken, 3) == "Bảng 3"
+
+
+def test_a_thousand_unit_consolidation_renders_in_every_format():
+    rows = [[i, f"Đảng bộ xã số {i}", Decimal(i) * Decimal("1.5"), 100] for i in range(1, 1001)]
+    table = Table(title="Tổng hợp", columns=["TT", "Đơn vị", "Giá trị", "%"], rows=rows,
+                  numeric=[True, False, True, True])
+    document = sample_document()
+    document.blocks = [Heading("I. Tổng hợp"), table] + [Paragraph(f"Kiến nghị {i}") for i in range(50)]
+    document.block_count = 52
+    out = io.BytesIO()
+    render_docx(document, out)
+    out.seek(0)
+    assert len(docx.Document(out).tables[1].rows) == 1001
+    xlsx = io.BytesIO()
+    render_xlsx([table], xlsx)
+    xlsx.seek(0)
+    assert sum(1 for _ in openpyxl.load_workbook(xlsx, read_only=True).active.iter_rows()) == 1001
+    text = _pdf_text(document)
+    assert "Đảng bộ xã số 1000" in text and "1.500" in text
+
+
+def test_date_is_printed_like_the_guidance():
+    text = _pdf_text(sample_document(date=dt.date(2026, 2, 5)))
+    assert "Đông Sơn, ngày 05 tháng 02 năm 2026" in text
