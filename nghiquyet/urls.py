@@ -21,6 +21,8 @@ urlpatterns = [
     path("kiem-tra/", include("nghiquyet.oversight.urls")),
     path("thong-bao/", include("nghiquyet.notifications.urls")),
     path("giao-ban/", include("nghiquyet.briefings.urls")),
+    path("van-ban/", include("nghiquyet.documents.urls")),
+    path("so-ket/", include("nghiquyet.reviews.urls")),
     path("api/v1/", api.urls),
 ]
 

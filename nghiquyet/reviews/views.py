@@ -1,0 +1,514 @@
+"""Pages of review campaigns (sơ kết, tổng kết) and review reports (issue 6). Thin: ``reviews.selectors`` read
+(scoped), ``reviews.services`` write, ``reviews.documents`` builds the Party-format document the renderers of
+``nghiquyet.documents`` write.
+
+A unit's report page is addressed by (campaign, unit): it exists before the unit has saved anything (GET never
+creates a report; the first save opens the draft through ``review_report_open``), so the progress table links
+every unit the same way. ``/so-ket/bao-cao/<id>/`` is the same page by the report's id.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nghiquyet.accounts.roles import Perm
+from nghiquyet.accounts.scope import can, roles_of, scope_of, unit_get_visible, units_changeable
+from nghiquyet.core.files import safe_download_headers
+from nghiquyet.core.forms import apply_service_errors
+from nghiquyet.core.ids import get_or_404
+from nghiquyet.core.pagination import paginate
+from nghiquyet.documents.letterhead import default_recipients
+from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.reporting.models import SubmissionStatus
+from nghiquyet.resolutions.selectors import documents_visible
+from nghiquyet.reviews import selectors, services
+from nghiquyet.reviews.figures import has_subordinates
+from nghiquyet.reviews.forms import LEVELS, CampaignForm, DecisionForm, ReportForm, section_field_name
+from nghiquyet.reviews.models import Campaign, ReviewKind, ReviewReport, SectionKey
+
+#: Who may open a campaign: party organizations with something below them (not a branch).
+OPENING_KINDS = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.SECTOR_BLOC, UnitKind.COMMUNE,
+                 UnitKind.AGENCY, UnitKind.ENTERPRISE]
+CAMPAIGN_STATES = {"dang-mo": False, "da-ket-thuc": True}
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+PROPOSALS_PER_PAGE = 20
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _posted_version(request) -> int:
+    """The version the form was loaded with; a page loaded before the report existed saw version 1 (the version a
+    new report starts with), so a second person's first save still detects the first's."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 1
+
+
+def _role_units(user) -> list[Unit]:
+    units: list[Unit] = []
+    for assignment in roles_of(user):
+        if all(u.pk != assignment.unit_id for u in units):
+            units.append(assignment.unit)
+    return units
+
+
+def _own_unit(role_units: list[Unit], campaign: Campaign) -> Unit | None:
+    """The unit whose part of the campaign the user follows: their highest role unit inside the campaign's
+    subtree, else the campaign's unit when one of their roles is above it."""
+    inside = [u for u in role_units if u.path.startswith(campaign.unit.path)]
+    if inside:
+        return min(inside, key=lambda u: (u.depth, u.path))
+    if any(campaign.unit.path.startswith(u.path) for u in role_units):
+        return campaign.unit
+    return None
+
+
+def _report_url(campaign_id: int, unit_id: int) -> str:
+    return reverse("review_unit_report", args=[campaign_id, unit_id])
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+@login_required
+def campaign_list(request):
+    user = request.user
+    state = request.GET.get("trang-thai", "")
+    state = state if state in CAMPAIGN_STATES else ""
+    campaigns = selectors.campaigns_visible(user).select_related("unit", "resolution")
+    if state:
+        campaigns = campaigns.filter(is_closed=CAMPAIGN_STATES[state])
+    page = paginate(request, campaigns)
+    role_units = _role_units(user)
+    today = _today()
+    for campaign in page:
+        campaign.own_unit = _own_unit(role_units, campaign)
+        campaign.own_due = (selectors.deadline_for(campaign, campaign.own_unit)
+                            if campaign.own_unit is not None and selectors.owes_report(campaign, campaign.own_unit)
+                            else None)
+        campaign.progress = (selectors.campaign_progress(user, campaign, unit=campaign.own_unit, today=today)
+                             if campaign.own_unit is not None else None)
+    return render(request, "reviews/campaign_list.html", {
+        "page_obj": page, "state": state, "querystring": urlencode({"trang-thai": state}) if state else "",
+        "can_open": _opening_units(user).exists(),
+    })
+
+
+def _opening_units(user):
+    return units_changeable(user, Perm.SCHEDULE_CHANGE).filter(kind__in=OPENING_KINDS).order_by("depth", "path")
+
+
+def _levels_below(unit: Unit) -> list[str]:
+    """Unit kinds present (open) below ``unit``, in tree order: one deadline input each."""
+    present = set(Unit.objects.filter(path__under=unit.path, valid_to__isnull=True, kind__in=LEVELS)
+                  .exclude(pk=unit.pk).values_list("kind", flat=True).distinct())
+    return [kind for kind in LEVELS if kind in present]
+
+
+def _campaign_documents(user, unit: Unit):
+    """Resolutions a unit may review: its own, its ancestors' and the Central Committee's."""
+    return documents_visible(user).filter(
+        Q(unit=unit) | Q(unit_id__in=unit.ancestor_ids) | Q(unit__kind=UnitKind.CENTRAL)
+    ).select_related("unit").order_by("-is_congress_resolution", "-issued_on", "-id")
+
+
+def auto_title(kind: str, resolution) -> str:
+    """"Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội ..." from the kind and the resolution."""
+    label = dict(ReviewKind.choices).get(kind, "")
+    if resolution is None:
+        return str(label)
+    name = resolution.title if resolution.title.lower().startswith("nghị quyết") else \
+        _("Nghị quyết số %(symbol)s") % {"symbol": resolution.symbol}
+    return (_("%(kind)s thực hiện %(name)s") % {"kind": label, "name": name})[:300]
+
+
+@login_required
+def campaign_create(request):
+    """Open a campaign for one of the user's units (``?don-vi=``, else the highest one)."""
+    user = request.user
+    units = _opening_units(user)
+    chosen = request.POST.get("don-vi") or request.GET.get("don-vi")
+    if chosen:
+        unit = get_or_404(units, chosen, _("Không tìm thấy đơn vị."))
+    else:
+        unit = units.first()
+        if unit is None:
+            raise PermissionDenied(_("Bạn không có quyền mở đợt sơ kết, tổng kết."))
+    documents = _campaign_documents(user, unit)
+    first = documents.first()
+    initial = {"kind": ReviewKind.MIDTERM, "resolution": first.pk if first else None,
+               "title": auto_title(ReviewKind.MIDTERM, first)}
+    form = CampaignForm(request.POST or None, documents=documents, levels=_levels_below(unit), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                actor=user, unit=unit, resolution=data["resolution"], kind=data["kind"],
+                title=data["title"].strip() or auto_title(data["kind"], data["resolution"]),
+                period_start=data["period_start"], period_end=data["period_end"], deadlines=form.deadlines(),
+                own_deadline=data["own_deadline"], conference_date=data["conference_date"],
+                instructions=data["instructions"])
+        except ValidationError as exc:
+            _apply_campaign_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("Bạn không có quyền mở đợt sơ kết, tổng kết cho đơn vị này."))
+        else:
+            messages.success(request, _("Đã mở đợt “%(title)s”.") % {"title": campaign.title})
+            return redirect("review_campaign", pk=campaign.pk)
+    return render(request, "reviews/campaign_form.html", {
+        "form": form, "unit": unit, "units": units if units.count() > 1 else None, "creating": True})
+
+
+def _apply_campaign_errors(form: CampaignForm, exc: ValidationError) -> None:
+    labels = dict(UnitKind.choices)
+    if hasattr(exc, "error_dict") and "deadlines" in exc.error_dict:
+        filled = [kind for kind in form.levels if form.cleaned_data.get(f"deadline_{kind}")]
+        for error in exc.error_dict.pop("deadlines"):
+            text = " ".join(error.messages)
+            named = [k for k in filled if str(labels.get(k, k)).lower() in text.lower()]
+            target = named[0] if named else (filled[0] if filled else None)
+            form.add_error(f"deadline_{target}" if target else None, text)
+        if not exc.error_dict:
+            return
+    apply_service_errors(form, exc)
+
+
+@login_required
+def campaign_edit(request, pk: int):
+    user = request.user
+    campaign = selectors.campaign_get(user, pk)
+    if not can(user, Perm.SCHEDULE_CHANGE, campaign.unit):
+        raise PermissionDenied(_("Bạn không có quyền sửa đợt sơ kết, tổng kết này."))
+    levels = _levels_below(campaign.unit)
+    levels += [k for k in LEVELS if k in (campaign.deadlines or {}) and k not in levels]
+    levels = [k for k in LEVELS if k in levels]
+    form = CampaignForm(request.POST or None, documents=documents_visible(user).none(), levels=levels,
+                        editing=True, initial=CampaignForm.initial_for(campaign))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.campaign_update(
+                actor=user, campaign=campaign, title=data["title"].strip() or campaign.title,
+                period_start=data["period_start"], period_end=data["period_end"], deadlines=form.deadlines(),
+                own_deadline=data["own_deadline"], conference_date=data["conference_date"],
+                instructions=data["instructions"])
+        except ValidationError as exc:
+            _apply_campaign_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã cập nhật đợt sơ kết, tổng kết."))
+            return redirect("review_campaign", pk=campaign.pk)
+    return render(request, "reviews/campaign_form.html", {
+        "form": form, "unit": campaign.unit, "campaign": campaign, "creating": False})
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    """Instructions, deadlines and the progress table of one unit's part of the campaign (``?don-vi=``)."""
+    user = request.user
+    campaign = selectors.campaign_get(user, pk)
+    role_units = _role_units(user)
+    own = _own_unit(role_units, campaign)
+    unit = own
+    chosen = request.GET.get("don-vi")
+    if chosen:
+        unit = unit_get_visible(user, chosen)
+        if not unit.path.startswith(campaign.unit.path):
+            raise Http404(_("Đơn vị này không thuộc phạm vi đợt sơ kết, tổng kết."))
+    today = _today()
+    progress = selectors.campaign_progress(user, campaign, unit=unit, today=today) if unit is not None else None
+    state = request.GET.get("trang-thai", "")
+    rows = list(progress.rows) if progress is not None else []
+    states = _state_choices(rows)
+    if state and state in dict(states):
+        rows = [r for r in rows if r.state == state]
+    else:
+        state = ""
+    page = paginate(request, rows)
+    lowest = next((kind for kind in reversed(LEVELS) if kind in (campaign.deadlines or {})), None)
+    for row in page:
+        row.drill = unit is not None and row.unit.pk != unit.pk and row.unit.kind != lowest
+    own_owes = own is not None and selectors.owes_report(campaign, own)
+    labels = dict(UnitKind.choices)
+    deadlines = [(labels.get(kind, kind), day) for kind, day in _deadline_rows(campaign)]
+    return render(request, "reviews/campaign_detail.html", {
+        "campaign": campaign, "unit": unit, "own": own, "own_owes": own_owes, "progress": progress,
+        "page_obj": page, "state": state, "states": states, "deadlines": deadlines,
+        "querystring": urlencode({k: v for k, v in (("don-vi", chosen or ""), ("trang-thai", state)) if v}),
+        "may_change": not campaign.is_closed and can(user, Perm.SCHEDULE_CHANGE, campaign.unit),
+        "parent_link": unit is not None and unit.pk != campaign.unit_id and unit.parent_id is not None
+        and scope_of(user).covers(unit.path.rsplit("/", 2)[0] + "/"),
+    })
+
+
+def _deadline_rows(campaign: Campaign):
+    import datetime as dt
+
+    order = {kind: i for i, kind in enumerate(LEVELS)}
+    for kind, day in sorted((campaign.deadlines or {}).items(), key=lambda kv: order.get(kv[0], 99)):
+        try:
+            yield kind, dt.date.fromisoformat(str(day))
+        except ValueError:
+            continue
+
+
+def _state_choices(rows) -> list[tuple[str, str]]:
+    """The states present in the table, in the order they first appear, with their labels and counts."""
+    seen: dict[str, list] = {}
+    for row in rows:
+        entry = seen.setdefault(row.state, [row.state_label, 0])
+        entry[1] += 1
+    return [(state, f"{label} ({count})") for state, (label, count) in seen.items()]
+
+
+@login_required
+@require_POST
+def campaign_close(request, pk: int):
+    user = request.user
+    campaign = selectors.campaign_get(user, pk)
+    try:
+        services.campaign_close(actor=user, campaign=campaign)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Bạn không có quyền kết thúc đợt này."))
+    else:
+        messages.success(request, _("Đã kết thúc đợt “%(title)s”.") % {"title": campaign.title})
+    return redirect("review_campaign", pk=campaign.pk)
+
+
+# ---------------------------------------------------------------- a unit's report
+
+
+def _report_scope(user, campaign_pk, unit_pk) -> tuple[Campaign, Unit, ReviewReport | None]:
+    campaign = selectors.campaign_get(user, campaign_pk)
+    unit = unit_get_visible(user, unit_pk)
+    report = selectors.report_find(campaign, unit)
+    if report is None and not selectors.owes_report(campaign, unit):
+        raise Http404(_("Đơn vị này không phải báo cáo trong đợt sơ kết, tổng kết này."))
+    if report is not None:
+        report = selectors.report_get(user, report.pk)
+    return campaign, unit, report
+
+
+def _report_page(request, *, campaign, unit, report, form=None, decision_form=None, conflict=None, status=200):
+    user = request.user
+    today = _today()
+    due = selectors.deadline_for(campaign, unit)
+    may_write = can(user, Perm.REPORT_SUBMIT, unit) and not campaign.is_closed
+    editable = may_write and (report is None or report.status in EDITABLE)
+    sections = selectors.report_sections(report) if report is not None else {}
+    if form is None:
+        initial = ReportForm.initial_for(report, sections)
+        if not initial.get("subject"):
+            initial["subject"] = selectors.default_subject(campaign)
+        if not initial.get("recipients"):
+            initial["recipients"] = "\n".join(default_recipients(unit))
+        form = ReportForm(initial=initial)
+    version = report.version if report is not None else ""
+    if conflict is not None:
+        version = conflict.version
+    elif form.is_bound:
+        version = request.POST.get("version", version)
+    reviewer = selectors.reviewer_unit(campaign, unit)
+    may_decide = report is not None and selectors.may_decide(user, report)
+    conflict_sections = selectors.report_sections(conflict) if conflict is not None else {}
+    section_rows = [{"key": key, "label": label, "field": form[section_field_name(key)],
+                     "text": sections.get(key, ""), "current": conflict_sections.get(key)}
+                    for key, label in SectionKey.choices]
+    subordinates = _subordinate_count(campaign, unit) if report is not None else 0
+    return render(request, "reviews/report.html", {
+        "campaign": campaign, "unit": unit, "report": report, "due": due, "today": today,
+        "late_if_now": today > due, "form": form, "sections": section_rows, "version": version,
+        "editable": editable, "may_write": may_write, "may_decide": may_decide, "reviewer": reviewer,
+        "decision_form": decision_form or DecisionForm(auto_id="id_decision_%s"), "conflict": conflict,
+        **_figures_context(request, campaign, unit, report),
+        "inline_render": subordinates <= settings.NGHIQUYET["REVIEWS"]["RENDER_INLINE_MAX_UNITS"],
+        "subordinates": subordinates,
+        "download_formats": [("docx", _("Tạo DOCX")), ("pdf", _("Tạo PDF")), ("xlsx", _("Tạo XLSX"))],
+    }, status=status)
+
+
+def _figures_context(request, campaign: Campaign, unit: Unit, report: ReviewReport | None) -> dict:
+    """The drafted figures and, for a unit that receives other reports, the consolidation: the statuses and the
+    proposals annex, each paginated. A report not yet saved shows the live figures of an unsaved draft."""
+    user = request.user
+    subject = report if report is not None else ReviewReport(campaign=campaign, unit=unit)
+    if not has_subordinates(subject):
+        return {"figures": selectors.report_figures(subject, user=user), "consolidation": None}
+    consolidated = selectors.consolidation(subject, user=user)
+    return {"figures": consolidated.figures, "consolidation": consolidated,
+            "status_page": paginate(request, list(consolidated.status_rows()), param="trang-don-vi"),
+            "proposals_page": paginate(request, list(consolidated.proposals()), per_page=PROPOSALS_PER_PAGE,
+                                       param="trang-de-xuat")}
+
+
+def _subordinate_count(campaign: Campaign, unit: Unit) -> int:
+    """Subordinate reports a consolidation of ``unit`` gathers (decides between rendering now and on the worker)."""
+    return ReviewReport.objects.filter(campaign=campaign, unit__path__under=unit.path).exclude(unit=unit).count()
+
+
+def _section_aliases() -> dict[str, str]:
+    return {key: section_field_name(key) for key in SectionKey.values}
+
+
+@login_required
+def unit_report(request, campaign_pk: int, unit_pk: int):
+    """A unit's report: the drafted figures, the sections to write, save / submit; read only once submitted."""
+    user = request.user
+    campaign, unit, report = _report_scope(user, campaign_pk, unit_pk)
+    page = {"campaign": campaign, "unit": unit, "report": report}
+    if request.method != "POST":
+        return _report_page(request, **page)
+    form = ReportForm(request.POST)
+    action = request.POST.get("action", "save")
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if report is None:
+                    report = services.review_report_open(actor=user, campaign=campaign, unit=unit)
+                report = services.review_report_save(
+                    actor=user, report=report, version=_posted_version(request), texts=form.texts(),
+                    subject=data["subject"].strip() or selectors.default_subject(campaign),
+                    recipients=data["recipients"])
+                if action == "submit":
+                    report = services.review_report_submit(actor=user, report=report, version=report.version)
+        except ValidationError as exc:
+            conflict = getattr(exc, "current", None)
+            apply_service_errors(form, exc, aliases=_section_aliases())
+            report = page["report"]
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("Bạn không có quyền soạn báo cáo của đơn vị này."))
+            report = page["report"]
+        else:
+            if action == "submit":
+                if report.is_late:
+                    messages.warning(request, _("Đã gửi báo cáo lên cấp trên (nộp muộn so với hạn)."))
+                else:
+                    messages.success(request, _("Đã gửi báo cáo lên cấp trên."))
+            else:
+                messages.success(request, _("Đã lưu nháp."))
+            return redirect(_report_url(campaign.pk, unit.pk))
+    page["report"] = report
+    return _report_page(request, form=form, conflict=conflict, **page)
+
+
+@login_required
+def report_by_id(request, pk: int):
+    report = selectors.report_get(request.user, pk)
+    return redirect(_report_url(report.campaign_id, report.unit_id))
+
+
+DECISIONS = {"accept": "review_report_accept", "return": "review_report_return"}
+
+
+@login_required
+@require_POST
+def report_decide(request, pk: int):
+    """Accept or return (comment required) the submitted report of a unit below."""
+    user = request.user
+    report = selectors.report_get(user, pk)
+    action = request.POST.get("action", "")
+    form = DecisionForm(request.POST, auto_id="id_decision_%s")
+    status = 200
+    if action not in DECISIONS:
+        form.add_error(None, _("Thao tác không hợp lệ."))
+        status = 400
+    elif form.is_valid():
+        service = getattr(services, DECISIONS[action])
+        try:
+            service(actor=user, report=report, version=_posted_version(request),
+                    comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            if getattr(exc, "current", None) is not None:
+                form.add_error(None, _("Báo cáo vừa thay đổi; hãy xem lại trước khi quyết định."))
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("Bạn không có quyền duyệt báo cáo này."))
+            status = 403
+        else:
+            messages.success(request, _("Đã duyệt báo cáo.") if action == "accept"
+                             else _("Đã trả lại báo cáo cho đơn vị."))
+            return redirect(_report_url(report.campaign_id, report.unit_id))
+    report = selectors.report_get(user, pk)
+    return _report_page(request, campaign=report.campaign, unit=report.unit, report=report, decision_form=form,
+                        status=status)
+
+
+# ---------------------------------------------------------------- documents
+
+
+@login_required
+def report_download(request, pk: int, fmt: str):
+    """The report as DOCX, PDF or XLSX: rendered now for a small consolidation, on the worker (with a progress
+    page) when it gathers more than ``RENDER_INLINE_MAX_UNITS`` subordinate reports."""
+    user = request.user
+    report = selectors.report_get(user, pk)
+    if fmt not in FORMATS:
+        raise Http404(_("Không có định dạng này."))
+    if _subordinate_count(report.campaign, report.unit) > settings.NGHIQUYET["REVIEWS"]["RENDER_INLINE_MAX_UNITS"]:
+        if request.method != "POST":
+            return redirect(_report_url(report.campaign_id, report.unit_id) + "#tai-ve")
+        from nghiquyet.documents.services import render_job_start
+
+        job = render_job_start(actor=user, source_kind="review_report", source_id=report.pk, fmt=fmt)
+        return redirect("render_job_detail", pk=job.pk)
+    from nghiquyet.reviews.documents import report_document, report_tables
+
+    out = io.BytesIO()
+    if fmt == "xlsx":
+        from nghiquyet.documents.render_xlsx import render_xlsx
+
+        document = report_document(report, user=user)
+        render_xlsx(report_tables(report, user=user), out, title=document.subject)
+    elif fmt == "pdf":
+        from nghiquyet.documents.render_pdf import render_pdf
+
+        document = report_document(report, user=user)
+        render_pdf(document, out)
+    else:
+        from nghiquyet.documents.render_docx import render_docx
+
+        document = report_document(report, user=user)
+        render_docx(document, out)
+    response = HttpResponse(out.getvalue(), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
+    return safe_download_headers(response)
+
+
+# ---------------------------------------------------------------- to-dos beside the reporting to-dos
+
+
+@login_required
+def todos_fragment(request, unit_id: int):
+    """The review reports ``unit`` owes (loaded by htmx into the unit's reporting page)."""
+    user = request.user
+    unit = unit_get_visible(user, unit_id)
+    todos = [t for t in selectors.review_todos(user, today=_today()) if t.unit.pk == unit.pk]
+    for todo in todos:
+        todo.overdue_days = -todo.days_left
+    return render(request, "reviews/_todos.html", {"unit": unit, "todos": todos})

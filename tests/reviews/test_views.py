@@ -1,0 +1,449 @@
+"""Pages of review campaigns and review reports (issue 6): the campaign list, form and detail, a unit's report
+(save, conflict, submit, late submit, accept, return), the scope (404 outside, no decision from below), pasted HTML,
+downloads, the to-dos beside the reporting to-dos, and pinned query counts that do not grow with the units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.reporting.models import SubmissionStatus
+from nghiquyet.reviews import services
+from nghiquyet.reviews.models import Campaign, ReviewReport, ReviewSection, SectionKey
+
+from .conftest import COMMUNE_DEADLINE, province_resolution, write
+
+pytestmark = pytest.mark.django_db
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def report_url(campaign, unit) -> str:
+    return reverse("review_unit_report", args=[campaign.pk, unit.pk])
+
+
+def typed(**extra) -> dict:
+    """The report form as a browser posts it (every section, the subject, the recipients, the version)."""
+    data = {f"section_{key}": "" for key in SectionKey.values}
+    data.update({"section_results": "Kinh tế tăng trưởng khá, thu ngân sách vượt kế hoạch.",
+                 "section_proposals": "Đề nghị Tỉnh ủy hỗ trợ vốn làm đường liên xã.",
+                 "subject": "", "recipients": "- Ban Thường vụ Tỉnh ủy,\n- Lưu Văn phòng Đảng ủy.", "version": "",
+                 "action": "save"})
+    data.update(extra)
+    return data
+
+
+def _report(campaign, unit) -> ReviewReport | None:
+    return ReviewReport.objects.filter(campaign=campaign, unit=unit).first()
+
+
+def _submitted(campaign, unit, user) -> ReviewReport:
+    report = services.review_report_open(actor=user, campaign=campaign, unit=unit)
+    report = write(report, user, proposals=f"Kiến nghị của {unit.name}.")
+    return services.review_report_submit(actor=user, report=report, version=report.version)
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def test_list_shows_the_campaign_with_the_units_progress_and_filters_by_state(client, demo, campaign):
+    client.force_login(demo.xa)
+    html = _html(client.get(reverse("review_campaign_list")))
+    assert campaign.title in html and "0/1" in html           # Đông Sơn owes one report, none sent yet
+    assert COMMUNE_DEADLINE.strftime("%d/%m/%Y") in html       # the commune's own deadline, not the province's
+    assert reverse("review_campaign_create") in html           # a commune may open its own campaign
+    html = _html(client.get(reverse("review_campaign_list") + "?trang-thai=da-ket-thuc"))
+    assert campaign.title not in html
+    services.campaign_close(actor=demo.tinh, campaign=campaign)
+    assert campaign.title in _html(client.get(reverse("review_campaign_list") + "?trang-thai=da-ket-thuc"))
+    assert campaign.title not in _html(client.get(reverse("review_campaign_list") + "?trang-thai=dang-mo"))
+
+
+def test_a_branch_secretary_has_no_open_button_and_no_form(client, demo, campaign):
+    client.force_login(demo.chibo)
+    assert reverse("review_campaign_create") not in _html(client.get(reverse("review_campaign_list")))
+    assert client.get(reverse("review_campaign_create")).status_code == 403
+
+
+def test_form_has_a_deadline_per_level_below_and_a_prefilled_title(client, demo, frozen):
+    client.force_login(demo.tinh)
+    response = client.get(reverse("review_campaign_create"))
+    html = _html(response)
+    form = response.context["form"]
+    assert "deadline_commune" in form.fields and "deadline_branch" in form.fields
+    assert "deadline_province" not in form.fields
+    assert form.initial["title"].startswith("Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết")
+    assert 'type="date"' in html and 'name="own_deadline"' in html
+
+
+def test_open_a_campaign_through_the_form(client, demo, frozen):
+    client.force_login(demo.tinh)
+    resolution = province_resolution(demo)
+    response = client.post(reverse("review_campaign_create"), {
+        "don-vi": demo.province.pk, "resolution": resolution.pk, "kind": "final", "title": "",
+        "period_start": "2025-10-01", "period_end": "2030-06-30", "deadline_commune": "2030-07-20",
+        "deadline_branch": "", "own_deadline": "2030-08-10", "conference_date": "2030-08-20",
+        "instructions": "Gửi bản mềm và bản giấy."})
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(unit=demo.province, kind="final")
+    assert response.url == reverse("review_campaign", args=[campaign.pk])
+    assert campaign.deadlines == {"commune": "2030-07-20"}
+    assert campaign.title.startswith("Tổng kết thực hiện Nghị quyết")   # built from the kind and the resolution
+
+
+def test_form_errors_show_next_to_the_fields(client, demo, frozen):
+    client.force_login(demo.tinh)
+    response = client.post(reverse("review_campaign_create"), {
+        "resolution": province_resolution(demo).pk, "kind": "midterm", "title": "Sơ kết",
+        "period_start": "2026-10-01", "period_end": "2025-06-30", "deadline_commune": "2027-05-20",
+        "own_deadline": "2027-05-10"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["period_end"] and form.errors["deadline_commune"]    # the level's deadline after our own
+    html = _html(response)
+    assert "Ngày kết thúc kỳ số liệu" in html and 'class="error"' in html
+    assert not Campaign.objects.filter(title="Sơ kết").exists()
+
+
+def test_edit_and_close_need_the_openers_permission(client, demo, campaign):
+    client.force_login(demo.xa)
+    assert client.get(reverse("review_campaign_edit", args=[campaign.pk])).status_code == 403
+    client.post(reverse("review_campaign_close", args=[campaign.pk]))
+    campaign.refresh_from_db()
+    assert not campaign.is_closed
+    client.force_login(demo.tinh)
+    html = _html(client.get(reverse("review_campaign", args=[campaign.pk])))
+    assert "Kết thúc đợt" in html and "data-confirm" in html
+    response = client.post(reverse("review_campaign_edit", args=[campaign.pk]), {
+        "title": "Sơ kết giữa nhiệm kỳ (đã sửa)", "period_start": "2025-10-01", "period_end": "2026-09-30",
+        "deadline_commune": "2026-12-12", "own_deadline": "2026-12-20", "conference_date": "",
+        "instructions": ""})
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.title == "Sơ kết giữa nhiệm kỳ (đã sửa)" and campaign.deadlines == {"commune": "2026-12-12"}
+    response = client.post(reverse("review_campaign_close", args=[campaign.pk]), follow=True)
+    campaign.refresh_from_db()
+    assert campaign.is_closed and "Đã kết thúc đợt" in _html(response)
+    assert "Kết thúc đợt" not in _html(client.get(reverse("review_campaign", args=[campaign.pk])))
+
+
+def test_detail_shows_progress_by_unit_filters_by_state_and_links_the_users_report(client, demo, campaign):
+    _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    response = client.get(reverse("review_campaign", args=[campaign.pk]))
+    html = _html(response)
+    assert "Các đảng ủy xã gửi" in html or campaign.instructions in html
+    assert response.context["progress"].submitted == 1
+    assert report_url(campaign, demo.province) in html and "Báo cáo của đơn vị" in html
+    response = client.get(reverse("review_campaign", args=[campaign.pk]) + "?trang-thai=on_time")
+    rows = list(response.context["page_obj"])
+    assert [r.unit for r in rows] == [demo.commune]
+    assert "Đã gửi đúng hạn" in _html(response) and "01-BC" in _html(response)
+    # paginated: every commune is in the table, page by page
+    expected = response.context["progress"].expected
+    assert client.get(reverse("review_campaign", args=[campaign.pk])).context["page_obj"].paginator.count == expected
+
+
+def test_commune_sees_its_own_row_only(client, demo, campaign):
+    client.force_login(demo.xa)
+    response = client.get(reverse("review_campaign", args=[campaign.pk]))
+    assert [r.unit for r in response.context["progress"].rows] == [demo.commune]
+    assert report_url(campaign, demo.commune) in _html(response)
+
+
+# ---------------------------------------------------------------- a unit's report
+
+
+def test_report_page_shows_the_drafted_figures_and_a_textarea_per_section_and_creates_nothing(client, demo,
+                                                                                               campaign):
+    client.force_login(demo.xa)
+    response = client.get(report_url(campaign, demo.commune))
+    assert response.status_code == 200
+    html = _html(response)
+    assert _report(campaign, demo.commune) is None                    # GET never creates a report
+    for label in ("Kết quả thực hiện các chỉ tiêu", "Thực hiện chương trình hành động", "Học tập, quán triệt",
+                  "Kiểm tra, giám sát", "Cảnh báo chất lượng số liệu"):
+        assert label in html
+    for key, label in SectionKey.choices:
+        assert f'name="section_{key}"' in html and str(label) in html
+    assert "Lưu nháp" in html and "Gửi báo cáo" in html and 'name="version" value=""' in html
+    assert response.context["figures"].targets                         # the province's targets the commune reports
+
+
+def test_adjusted_targets_are_marked_with_their_decision(client, demo, campaign):
+    client.force_login(demo.tinh)
+    response = client.get(report_url(campaign, demo.province))
+    adjusted = [t for t in response.context["figures"].targets if t.adjusted]
+    assert adjusted, "the demo adjusts a province target"
+    html = _html(response)
+    assert "(*)" in html and adjusted[0].adjustment in html and "điều chỉnh theo Quyết định" in html
+
+
+def test_save_opens_the_draft_and_keeps_the_texts(client, demo, campaign):
+    client.force_login(demo.xa)
+    response = client.post(report_url(campaign, demo.commune), typed())
+    assert response.status_code == 302 and response.url == report_url(campaign, demo.commune)
+    report = _report(campaign, demo.commune)
+    assert report.status == SubmissionStatus.DRAFT and report.subject   # the default subject line
+    sections = dict(ReviewSection.objects.filter(report=report).values_list("key", "text"))
+    assert sections["results"].startswith("Kinh tế tăng trưởng khá")
+    html = _html(client.get(report_url(campaign, demo.commune)))
+    assert "Kinh tế tăng trưởng khá" in html and f'name="version" value="{report.version}"' in html
+    assert reverse("review_report_download", args=[report.pk, "docx"]) in html
+
+
+def test_pasted_html_is_cleaned_and_shown_escaped(client, demo, campaign):
+    client.force_login(demo.xa)
+    pasted = ('<p style="color:red">Thu ngân sách <b>đạt 104,33%</b></p><script>alert("x")</script>'
+              '<img src=x onerror="alert(1)">&lt;i&gt;chữ&lt;/i&gt;')
+    client.post(report_url(campaign, demo.commune), typed(section_results=pasted))
+    text = ReviewSection.objects.get(report__campaign=campaign, report__unit=demo.commune, key="results").text
+    assert "<b>" not in text and "<p" not in text and "<img" not in text and "alert" not in text
+    assert "Thu ngân sách đạt 104,33%" in text and "<i>chữ</i>" in text  # typed angle brackets are text
+    html = _html(client.get(report_url(campaign, demo.commune)))
+    assert "<script>alert" not in html and "onerror" not in html and "<b>đạt" not in html
+    assert "&lt;i&gt;chữ&lt;/i&gt;" in html                            # typed angle brackets stay text
+
+
+def test_a_stale_save_shows_the_conflict_and_keeps_the_typed_text(client, demo, campaign):
+    client.force_login(demo.xa)
+    client.post(report_url(campaign, demo.commune), typed())
+    report = _report(campaign, demo.commune)
+    loaded = report.version
+    write(report, demo.xa, results="Bản của người khác.")
+    response = client.post(report_url(campaign, demo.commune),
+                           typed(version=str(loaded), section_results="Bản tôi đang gõ dở."))
+    assert response.status_code == 200
+    html = _html(response)
+    assert "Xung đột khi lưu" in html and "vừa được người khác lưu" in html
+    assert "Bản tôi đang gõ dở." in html and "Bản của người khác." in html
+    report.refresh_from_db()
+    assert f'name="version" value="{report.version}"' in html         # saving again overwrites knowingly
+    assert ReviewSection.objects.get(report=report, key="results").text == "Bản của người khác."
+
+
+def test_submit_issues_the_number_and_the_page_becomes_read_only(client, demo, campaign):
+    client.force_login(demo.xa)
+    html = _html(client.get(report_url(campaign, demo.commune)))
+    assert "Gửi báo cáo lên cấp trên?" in html and "nộp muộn" not in html
+    response = client.post(report_url(campaign, demo.commune), typed(action="submit"), follow=True)
+    html = _html(response)
+    report = _report(campaign, demo.commune)
+    assert report.status == SubmissionStatus.SUBMITTED and not report.is_late and report.issued is not None
+    assert "Đã gửi báo cáo lên cấp trên." in html
+    assert report.issued.symbol in html and report.issued.issued_on.strftime("%d/%m/%Y") in html
+    assert "<textarea" not in html and "Kinh tế tăng trưởng khá" in html
+    assert "Duyệt" not in html.split("Cấp duyệt")[1].split("</dl>")[1]   # no decision for the unit itself
+
+
+def test_after_the_deadline_the_confirmation_warns_and_the_report_is_marked_late(client, demo, campaign, frozen):
+    frozen(COMMUNE_DEADLINE + dt.timedelta(days=3))
+    client.force_login(demo.xa)
+    html = _html(client.get(report_url(campaign, demo.commune)))
+    assert "báo cáo sẽ được ghi là nộp muộn" in html
+    response = client.post(report_url(campaign, demo.commune), typed(action="submit"), follow=True)
+    report = _report(campaign, demo.commune)
+    assert report.status == SubmissionStatus.SUBMITTED and report.is_late
+    assert "nộp muộn" in _html(response)
+
+
+def test_submit_without_results_shows_the_error_next_to_the_section_and_saves_nothing(client, demo, campaign):
+    client.force_login(demo.xa)
+    response = client.post(report_url(campaign, demo.commune), typed(action="submit", section_results=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["section_results"]
+    assert "Đề nghị Tỉnh ủy hỗ trợ vốn" in _html(response)            # the typed text stays
+    assert _report(campaign, demo.commune) is None                      # one transaction: nothing written
+
+
+def test_return_needs_a_comment_then_the_unit_resubmits_and_the_province_accepts(client, demo, campaign):
+    report = _submitted(campaign, demo.commune, demo.xa)
+    decide = reverse("review_report_decide", args=[report.pk])
+    client.force_login(demo.tinh)
+    html = _html(client.get(report_url(campaign, demo.commune)))
+    assert decide in html and "Duyệt" in html and "Trả lại" in html
+    response = client.post(decide, {"action": "return", "comment": "", "version": report.version})
+    assert response.status_code == 200 and response.context["decision_form"].errors["comment"]
+    response = client.post(decide, {"action": "return", "comment": "Bổ sung số liệu thu ngân sách.",
+                                    "version": report.version})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.RETURNED
+
+    client.force_login(demo.xa)
+    html = _html(client.get(report_url(campaign, demo.commune)))
+    assert "Bổ sung số liệu thu ngân sách." in html and "<textarea" in html
+    client.post(report_url(campaign, demo.commune), typed(action="submit", version=report.version))
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.SUBMITTED
+
+    client.force_login(demo.tinh)
+    response = client.post(decide, {"action": "accept", "comment": "", "version": report.version}, follow=True)
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.ACCEPTED and "Đã duyệt báo cáo." in _html(response)
+
+
+def test_a_stale_decision_is_refused(client, demo, campaign):
+    report = _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    response = client.post(reverse("review_report_decide", args=[report.pk]),
+                           {"action": "accept", "comment": "", "version": report.version - 1})
+    assert response.status_code == 200 and "vừa thay đổi" in _html(response)
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.SUBMITTED
+
+
+# ---------------------------------------------------------------- scope
+
+
+def test_another_commune_gets_404_on_dong_sons_report(client, demo, campaign):
+    report = _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.xa2)
+    assert client.get(report_url(campaign, demo.commune)).status_code == 404
+    assert client.post(report_url(campaign, demo.commune), typed()).status_code == 404
+    assert client.get(reverse("review_report", args=[report.pk])).status_code == 404
+    assert client.get(reverse("review_report_download", args=[report.pk, "docx"])).status_code == 404
+    assert client.post(reverse("review_report_decide", args=[report.pk]),
+                       {"action": "accept", "version": report.version}).status_code == 404
+    assert client.get(report_url(campaign, demo.province)).status_code == 404   # nor the province's
+    assert client.get(report_url(campaign, demo.commune2)).status_code == 200   # its own
+
+
+def test_a_unit_not_owing_a_report_is_404(client, demo, campaign):
+    client.force_login(demo.xa)
+    assert client.get(report_url(campaign, demo.branch)).status_code == 404     # branches are not asked here
+    assert client.get(reverse("review_unit_report", args=[campaign.pk, 10**12])).status_code == 404
+    assert client.get(reverse("review_report", args=[10**12])).status_code == 404
+
+
+def test_the_branch_secretary_cannot_accept(client, demo, frozen):
+    from .conftest import make_campaign
+
+    campaign = make_campaign(demo, deadlines={"commune": COMMUNE_DEADLINE,
+                                              "branch": COMMUNE_DEADLINE - dt.timedelta(days=5)})
+    report = _submitted(campaign, demo.branch, demo.chibo)
+    decide = reverse("review_report_decide", args=[report.pk])
+    client.force_login(demo.chibo)
+    html = _html(client.get(report_url(campaign, demo.branch)))
+    assert decide not in html                                      # no decision form for the branch itself
+    response = client.post(decide, {"action": "accept", "comment": "", "version": report.version})
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.SUBMITTED
+    commune_report = _submitted(campaign, demo.commune, demo.xa)
+    assert client.post(reverse("review_report_decide", args=[commune_report.pk]),
+                       {"action": "accept", "version": commune_report.version}).status_code == 404
+    client.force_login(demo.xa)                                    # the commune reviews its branches
+    response = client.post(decide, {"action": "accept", "comment": "Tốt.", "version": report.version})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.ACCEPTED
+
+
+# ---------------------------------------------------------------- consolidation and documents
+
+
+def test_the_province_sees_the_consolidation_units_by_status_and_the_proposals_annex(client, demo, campaign):
+    _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    response = client.get(report_url(campaign, demo.province))
+    html = _html(response)
+    assert "Tổng hợp báo cáo của cấp dưới" in html and "Đơn vị theo tình trạng báo cáo" in html
+    assert "Phụ lục: đề xuất, kiến nghị của cấp dưới" in html
+    assert f"Kiến nghị của {demo.commune.name}." in html
+    consolidation = response.context["consolidation"]
+    assert consolidation.expected == response.context["status_page"].paginator.count
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.parametrize(("fmt", "content_type"), [("docx", DOCX), ("pdf", "application/pdf"), ("xlsx", XLSX)])
+def test_downloads_render_in_the_request(client, demo, campaign, fmt, content_type):
+    report = _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    response = client.get(reverse("review_report_download", args=[report.pk, fmt]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith("attachment;") and f'.{fmt}"' in response["Content-Disposition"]
+    body = response.content
+    if fmt == "pdf":
+        assert body.startswith(b"%PDF")
+    else:
+        assert zipfile.is_zipfile(io.BytesIO(body))
+
+
+def test_a_large_consolidation_renders_on_the_worker(client, demo, campaign, settings):
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "REVIEWS": {**settings.NGHIQUYET["REVIEWS"],
+                                                            "RENDER_INLINE_MAX_UNITS": 0}}
+    _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    client.post(report_url(campaign, demo.province), typed())
+    report = _report(campaign, demo.province)
+    url = reverse("review_report_download", args=[report.pk, "docx"])
+    html = _html(client.get(report_url(campaign, demo.province)))
+    assert f'action="{url}"' in html and "Tạo DOCX" in html        # a form: starting a job is a POST
+    assert client.get(url).status_code == 302                       # a GET only leads back to the page
+    response = client.post(url)
+    assert response.status_code == 302 and "/van-ban/tao/" in response.url
+
+
+# ---------------------------------------------------------------- to-dos
+
+
+def test_the_units_reporting_page_loads_the_review_todos(client, demo, campaign):
+    client.force_login(demo.xa)
+    fragment = reverse("review_todos", args=[demo.commune.pk])
+    assert f'hx-get="{fragment}"' in _html(client.get(reverse("unit_reports", args=[demo.commune.pk])))
+    html = _html(client.get(fragment))
+    assert campaign.title in html and report_url(campaign, demo.commune) in html and "Soạn báo cáo" in html
+    _submitted(campaign, demo.commune, demo.xa)
+    assert campaign.title not in _html(client.get(fragment))       # done: no longer a to-do
+    client.force_login(demo.xa2)
+    assert client.get(fragment).status_code == 404
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def _more_reports(campaign, demo, n: int) -> None:
+    """``n`` more communes submit (the tables grow, the query counts must not)."""
+    communes = (Unit.objects.filter(path__under=demo.province.path, kind=UnitKind.COMMUNE, valid_to__isnull=True)
+                .exclude(pk__in=ReviewReport.objects.filter(campaign=campaign).values("unit_id")).order_by("path"))
+    for unit in communes[:n]:
+        _submitted(campaign, unit, demo.tinh)
+
+
+def _count(client, url, django_assert_max_num_queries, limit):
+    client.get(url)
+    with django_assert_max_num_queries(limit) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+# Measured on SQLite with two campaigns on the list (the demo's and this test's); the list grows by a few queries
+# per campaign on its page (one progress each), never per unit.
+LIST_QUERIES = 16
+DETAIL_QUERIES = 11
+REPORT_QUERIES = 45
+
+
+@pytest.mark.parametrize(("page", "limit"), [("list", LIST_QUERIES), ("detail", DETAIL_QUERIES),
+                                             ("report", REPORT_QUERIES)])
+def test_query_counts_are_pinned_and_do_not_grow_with_the_units(client, demo, campaign, page, limit,
+                                                                 django_assert_max_num_queries):
+    url = {"list": reverse("review_campaign_list"), "detail": reverse("review_campaign", args=[campaign.pk]),
+           "report": report_url(campaign, demo.province)}[page]
+    _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    before = _count(client, url, django_assert_max_num_queries, limit)
+    _more_reports(campaign, demo, 4)
+    assert _count(client, url, django_assert_max_num_queries, limit) == before
