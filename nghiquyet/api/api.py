@@ -260,6 +260,7 @@ def audit_list(request, filters: Query[AuditFilters]):
 # ------------------------------------------------------------------ resolutions, targets, programs, tasks
 from nghiquyet.api.adjustments import router as adjustments_router  # noqa: E402
 from nghiquyet.api.briefings import router as briefings_router  # noqa: E402
+from nghiquyet.api.documents import router as documents_router  # noqa: E402
 from nghiquyet.api.members import router as members_router  # noqa: E402
 from nghiquyet.api.notifications import router as notifications_router  # noqa: E402
 from nghiquyet.api.oversight import router as oversight_router  # noqa: E402
@@ -268,7 +269,7 @@ from nghiquyet.api.reporting import router as reporting_router  # noqa: E402
 from nghiquyet.api.study import router as study_router  # noqa: E402
 
 ROUTERS = (plans_router, reporting_router, members_router, notifications_router, adjustments_router, study_router,
-           oversight_router, briefings_router)
+           oversight_router, briefings_router, documents_router)
 for _router in ROUTERS:
     api.add_router("", _router)
 

@@ -305,7 +305,7 @@ class _Writer:
             elif isinstance(block, Paragraph):
                 self.paragraph(block)
             if self.progress is not None:
-                self.progress(done, max(total, done))
+                self.progress(done, total)
         self.closing()
         self.word.save(out)
 

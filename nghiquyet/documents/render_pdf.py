@@ -51,7 +51,7 @@ def render_html(doc: PartyDocument, *, progress: Callable[[int, int], None] | No
         if value is not None:
             blocks.append(value)
         if progress is not None:
-            progress(done, 2 * max(total, done))
+            progress(done, 2 * total)
     head = doc.letterhead
     return render_to_string("documents/party_document.html", {
         "doc": doc, "blocks": blocks, "superior": upper(head.superior), "issuer": upper(head.issuer),

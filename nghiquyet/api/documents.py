@@ -1,0 +1,72 @@
+"""``/api/v1/documents``: the document register (sổ văn bản) read through ``documents.selectors`` (the user's
+subtree, plus what levels above issue downward), with the file downloaded through a scoped view (never a MEDIA
+address); ``/api/v1/render-jobs/{id}``: a render job's progress and file, for the user who asked for it only.
+Unknown or out-of-scope ids are a 404."""
+
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from nghiquyet.accounts.scope import unit_read_q
+from nghiquyet.api.documents_schemas import DocumentFilters, IssuedDocumentDetailOut, IssuedDocumentOut, RenderJobOut
+from nghiquyet.api.pagination import Page
+from nghiquyet.api.plans import _Errors
+from nghiquyet.api.schemas import READ_ERRORS, Id
+from nghiquyet.core.files import stored_file_response
+from nghiquyet.documents import selectors
+from nghiquyet.documents.models import RenderStatus
+from nghiquyet.org.models import Unit
+
+router = Router(tags=["documents"])
+
+
+@router.get("/documents", response={200: list[IssuedDocumentOut], **READ_ERRORS},
+            summary="Sổ văn bản: văn bản đã ban hành trong phạm vi (tìm không dấu, lọc loại, cơ quan, năm)")
+@paginate(Page)
+def documents_list(request, filters: Query[DocumentFilters]):
+    user = request.auth
+    errors = _Errors()
+    if filters.type and filters.type not in settings.NGHIQUYET["DOCUMENT_TYPES"]:
+        errors.add("type", _("Loại văn bản không hợp lệ. Chọn một trong: %(codes)s.") % {
+            "codes": ", ".join(settings.NGHIQUYET["DOCUMENT_TYPES"])})
+    unit = None
+    if filters.unit is not None:
+        unit = Unit.objects.filter(unit_read_q(user, prefix=""), pk=filters.unit).first()
+        if unit is None:
+            errors.add("unit", _("Không tìm thấy đơn vị."))
+    errors.raise_if_any()
+    return selectors.issued_visible(user, query=filters.q, unit=unit, type_code=filters.type, year=filters.year)
+
+
+@router.get("/documents/{document_id}", response={200: IssuedDocumentDetailOut, **READ_ERRORS},
+            summary="Chi tiết một văn bản trong sổ")
+def document_detail(request, document_id: Id):
+    return selectors.issued_get(request.auth, document_id)
+
+
+@router.get("/documents/{document_id}/file", response=READ_ERRORS, url_name="document_file",
+            summary="Tải tệp của văn bản (luôn là tệp đính kèm)")
+def document_file(request, document_id: Id):
+    document = selectors.issued_get(request.auth, document_id)
+    if not document.file:
+        raise Http404
+    return stored_file_response(document.file, document.file_name or f"{document.symbol}",
+                                not_found=_("Không tìm thấy tệp văn bản."))
+
+
+@router.get("/render-jobs/{job_id}", response={200: RenderJobOut, **READ_ERRORS},
+            summary="Tiến độ tạo tệp văn bản (chỉ người yêu cầu)")
+def render_job_detail(request, job_id: Id):
+    return selectors.render_job_get(request.auth, job_id)
+
+
+@router.get("/render-jobs/{job_id}/file", response=READ_ERRORS, url_name="render_job_file",
+            summary="Tải tệp đã tạo (khi xong)")
+def render_job_file(request, job_id: Id):
+    job = selectors.render_job_get(request.auth, job_id)
+    if job.status != RenderStatus.DONE or not job.file:
+        raise Http404
+    return stored_file_response(job.file, job.file_name or f"van-ban.{job.fmt}",
+                                not_found=_("Không tìm thấy tệp đã tạo."))
