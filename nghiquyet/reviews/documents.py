@@ -123,15 +123,15 @@ def status_table(cons: Consolidation) -> Table:
                  rows=rows, widths=[5, 40, 13, 20, 13, 14])
 
 
-def report_tables(report: ReviewReport, *, user) -> list[Table]:
+def report_tables(report: ReviewReport, *, user, figures: ReportFigures | None = None) -> list[Table]:
     """The report's tables for XLSX: targets, tasks, inspections, data-quality flags and, for a consolidating
-    unit, the subordinates' reports by state."""
-    figures = selectors.report_figures(report, user=user)
+    unit, the subordinates' reports by state (``figures``: when the caller has them already)."""
+    figures = figures or selectors.report_figures(report, user=user)
     consolidating = has_subordinates(report)
     tables = [targets_table(figures, consolidated=consolidating), tasks_table(figures), inspections_table(figures),
               flags_table(figures)]
     if consolidating:
-        tables.append(status_table(consolidation(report, user=user)))
+        tables.append(status_table(consolidation(report, user=user, figures=figures)))
     return tables
 
 
@@ -270,16 +270,16 @@ def report_recipients(report: ReviewReport) -> list[str]:
     return lines or default_recipients(report.unit)
 
 
-def report_document(report: ReviewReport, *, user) -> PartyDocument:
-    """The report as a Party document (see the module's docstring)."""
+def report_document(report: ReviewReport, *, user, figures: ReportFigures | None = None) -> PartyDocument:
+    """The report as a Party document (see the module's docstring; ``figures``: when the caller has them)."""
     from nghiquyet.documents.letterhead import issuer_code_of, letterhead_for, signature_for, symbol_text
 
     unit = report.unit
     issued = report.issued if report.issued_id else None
     symbol = symbol_text(issued.number if issued else None, TYPE_CODE, issued.issuer_code if issued
                          else issuer_code_of(unit))
-    figures = selectors.report_figures(report, user=user)
-    cons = consolidation(report, user=user) if has_subordinates(report) else None
+    figures = figures or selectors.report_figures(report, user=user)
+    cons = consolidation(report, user=user, figures=figures) if has_subordinates(report) else None
     sections = selectors.report_sections(report)
     block_count = 40
     if cons is not None:
@@ -299,5 +299,6 @@ def build(source_id: int, *, user):
     report = selectors.reports_visible(user).filter(pk=source_id).first()
     if report is None:
         return Built(document=None, tables=[], permitted=False)
-    return Built(document=report_document(report, user=user), tables=report_tables(report, user=user),
-                 permitted=True)
+    figures = selectors.report_figures(report, user=user)
+    return Built(document=report_document(report, user=user, figures=figures),
+                 tables=report_tables(report, user=user, figures=figures), permitted=True)

@@ -525,10 +525,12 @@ def has_subordinates(report: ReviewReport) -> bool:
         pk=report.unit_id).exists()
 
 
-def consolidation(report: ReviewReport, *, user, today: dt.date | None = None) -> Consolidation:
-    """The consolidation of ``report``'s unit (frozen with the report once submitted)."""
+def consolidation(report: ReviewReport, *, user, today: dt.date | None = None,
+                  figures: ReportFigures | None = None) -> Consolidation:
+    """The consolidation of ``report``'s unit (frozen with the report once submitted); ``figures``: the report's
+    figures when the caller has them already."""
     today = today or timezone.localdate()
-    figures = report_figures(report, user=user)
+    figures = figures or report_figures(report, user=user)
     frozen = report.figures.get("consolidation") if selectors.is_frozen(report) else None
     if frozen:
         rows = [_decode(StatusRow, r) for r in frozen.get("rows", [])]

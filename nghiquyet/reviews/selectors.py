@@ -176,11 +176,11 @@ def report_figures(report: ReviewReport, *, user):
     return compute(report, user=user)
 
 
-def consolidation(report: ReviewReport, *, user):
+def consolidation(report: ReviewReport, *, user, today: dt.date | None = None):
     """The consolidation of a unit with subordinate reports (``figures.Consolidation``)."""
     from nghiquyet.reviews.figures import consolidation as compute
 
-    return compute(report, user=user)
+    return compute(report, user=user, today=today)
 
 
 def may_edit(user, report: ReviewReport) -> bool:
