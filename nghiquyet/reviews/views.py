@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, roles_of, scope_of, unit_get_visible, units_changeable
+from nghiquyet.core.fields import path_ids
 from nghiquyet.core.files import safe_download_headers
 from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.ids import get_or_404
@@ -503,12 +504,27 @@ def report_download(request, pk: int, fmt: str):
 # ---------------------------------------------------------------- to-dos beside the reporting to-dos
 
 
+WAITING_SHOWN = 10
+
+
 @login_required
 def todos_fragment(request, unit_id: int):
-    """The review reports ``unit`` owes (loaded by htmx into the unit's reporting page)."""
+    """What ``unit`` has to do in open campaigns (loaded by htmx into the unit's reporting page): the reports it
+    owes, and, for a unit that reviews others, the reports sent to it and waiting for its decision."""
     user = request.user
     unit = unit_get_visible(user, unit_id)
-    todos = [t for t in selectors.review_todos(user, today=_today()) if t.unit.pk == unit.pk]
+    today = _today()
+    todos = [t for t in selectors.review_todos(user, today=today) if t.unit.pk == unit.pk]
     for todo in todos:
         todo.overdue_days = -todo.days_left
-    return render(request, "reviews/_todos.html", {"unit": unit, "todos": todos})
+    waiting = []
+    if can(user, Perm.REPORT_APPROVE, unit):
+        campaigns = selectors.campaigns_visible(user).filter(is_closed=False, unit_id__in=path_ids(unit.path))
+        for campaign in campaigns:
+            progress = selectors.campaign_progress(user, campaign, unit=unit, today=today)
+            rows = [r for r in progress.rows if r.reviewer_id == unit.pk and r.report is not None
+                    and r.report.status == SubmissionStatus.SUBMITTED]
+            if rows:
+                waiting.append({"campaign": campaign, "rows": rows[:WAITING_SHOWN],
+                                "more": max(0, len(rows) - WAITING_SHOWN), "count": len(rows)})
+    return render(request, "reviews/_todos.html", {"unit": unit, "todos": todos, "waiting": waiting})

@@ -409,6 +409,9 @@ def test_the_units_reporting_page_loads_the_review_todos(client, demo, campaign)
     assert campaign.title not in _html(client.get(fragment))       # done: no longer a to-do
     client.force_login(demo.xa2)
     assert client.get(fragment).status_code == 404
+    client.force_login(demo.tinh)                                  # the province: waiting for its decision
+    html = _html(client.get(reverse("review_todos", args=[demo.province.pk])))
+    assert "chờ duyệt" in html and campaign.title in html and report_url(campaign, demo.commune) in html
 
 
 # ---------------------------------------------------------------- query counts
