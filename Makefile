@@ -72,6 +72,7 @@ messages: install-dev
 bench: install-dev
 	$(BIN)/python bench/bench_tree.py
 	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_reviews.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -12,12 +12,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from nghiquyet.audit.models import AuditEvent
+from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.demo import data, reviews
 from nghiquyet.demo.plans import CONGRESS_SYMBOL, DEMO_TODAY, DEMO_XA2_PLACE, DEMO_XA_PLACE
 from nghiquyet.demo.seed import MERGED_COMMUNE_CODE, seed_demo
 from nghiquyet.documents.models import IssuedDocument, NumberCounter
 from nghiquyet.org.models import Unit, UnitKind
-from nghiquyet.reporting.models import SubmissionStatus
+from nghiquyet.reporting.models import SubmissionStatus, Value
 from nghiquyet.reviews.models import Campaign, ReviewKind, ReviewReport, ReviewSection, SectionKey
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,10 @@ def test_the_campaign_as_of_demo_today_and_a_second_seed_writes_nothing():
     assert dong_son.unit.code == MERGED_COMMUNE_CODE and dong_son.status == S.DRAFT and dong_son.issued is None
     written = dict(ReviewSection.objects.filter(report=dong_son).exclude(text="").values_list("key", "text"))
     assert set(written) == {SectionKey.RESULTS, SectionKey.LIMITATIONS, SectionKey.CAUSES_SUBJECTIVE}
-    assert "Đông Sơn" in written[SectionKey.RESULTS] or "xã" in written[SectionKey.RESULTS]
+    # written from the commune's own data: its latest reported income per head (Q3/2026)
+    income = (Value.objects.filter(unit=dong_son.unit, target__number="2", target__document__unit=province,
+                                   period__end__lte=reviews.PERIOD_END).order_by("-period__end").first())
+    assert f"{format_vn_decimal(income.value, 1)} triệu đồng/người/năm" in written[SectionKey.RESULTS]
     assert DEMO_XA2_PLACE not in by_place
 
     # every submitted report: all seven sections, figures frozen, proposals of its own
