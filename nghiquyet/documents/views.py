@@ -18,6 +18,7 @@ from nghiquyet.core.ids import is_valid_id
 from nghiquyet.core.pagination import paginate
 from nghiquyet.documents import selectors
 from nghiquyet.documents.forms import RegisterForm
+from nghiquyet.documents.letterhead import default_recipients, signature_for
 from nghiquyet.documents.models import RenderStatus
 from nghiquyet.documents.services import document_register
 
@@ -78,7 +79,9 @@ def register_create(request):
     units = selectors.issue_units(user)
     if not units.exists():
         raise Http404(_("Bạn không có quyền đăng ký văn bản."))
-    initial = {"unit": units.filter(pk=_int(request.GET.get("don-vi"))).first() or units.first()}
+    unit = units.filter(pk=_int(request.GET.get("don-vi"))).first() or units.first()
+    signature = signature_for(unit)
+    initial = {"unit": unit, "signer_name": signature.name, "recipients": "\n".join(default_recipients(unit))}
     form = RegisterForm(request.POST or None, request.FILES or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -86,9 +86,32 @@ def test_issue_is_audited_and_searchable(demo):
     assert event.changes["symbol"] == [None, "01-BC/ĐU"]
 
 
+def _in_own_connection(work) -> None:
+    """Run ``work`` in a thread, i.e. on a connection of its own, committed at once (not in the test's
+    transaction)."""
+    from django.db import connections
+
+    failures: list[BaseException] = []
+
+    def run():
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    if failures:
+        raise failures[0]
+
+
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers: no concurrent transactions")
-@pytest.mark.django_db(transaction=True)
 def test_concurrent_issues_never_share_a_number(demo):
+    """8 threads x 5 issues, each in its own transaction on its own connection, started together. The threads
+    commit (they are not inside the test's transaction), so what they wrote is removed at the end."""
     from django.db import connections
 
     unit = demo.commune
@@ -103,7 +126,7 @@ def test_concurrent_issues_never_share_a_number(demo):
             barrier.wait(timeout=30)
             for _ in range(per_thread):
                 with transaction.atomic():
-                    document = issue(None, unit, "TB", title="Thông báo")
+                    document = issue(None, unit, "TB", title="Thông báo đồng thời")
                 with lock:
                     numbers.append(document.number)
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -111,13 +134,28 @@ def test_concurrent_issues_never_share_a_number(demo):
         finally:
             connections.close_all()
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=120)
-    assert not errors, errors
-    assert sorted(numbers) == list(range(1, threads * per_thread + 1))
-    stored = IssuedDocument.objects.filter(unit=unit, type_code="TB").values_list("number", flat=True)
-    assert sorted(stored) == list(range(1, threads * per_thread + 1))
-    assert NumberCounter.objects.get(unit=unit, type_code="TB", term_start=2025).last_number == threads * per_thread
+    def cleanup():
+        issued = IssuedDocument.objects.filter(unit=unit, type_code="TB", title="Thông báo đồng thời")
+        AuditEvent.objects.filter(content_type__model="issueddocument",
+                                  object_id__in=[str(pk) for pk in issued.values_list("pk", flat=True)]).delete()
+        issued.delete()
+        NumberCounter.objects.filter(unit=unit, type_code="TB").delete()
+
+    try:
+        pool = [threading.Thread(target=worker) for _ in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join(timeout=120)
+        assert not errors, errors
+        assert sorted(numbers) == list(range(1, threads * per_thread + 1))
+        stored = IssuedDocument.objects.filter(unit=unit, type_code="TB").values_list("number", flat=True)
+        assert sorted(stored) == list(range(1, threads * per_thread + 1))
+        counter = NumberCounter.objects.get(unit=unit, type_code="TB", term_start=2025)
+        assert counter.last_number == threads * per_thread
+    finally:
+        _in_own_connection(cleanup)
+    left: list[int] = []
+    _in_own_connection(lambda: left.append(IssuedDocument.objects.filter(unit=unit, type_code="TB").count()
+                                           + NumberCounter.objects.filter(unit=unit, type_code="TB").count()))
+    assert left == [0]

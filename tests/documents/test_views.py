@@ -120,6 +120,8 @@ def test_register_a_document_shows_its_number(client, demo):
     assert form.status_code == 200
     units = list(form.context["form"].fields["unit"].queryset)
     assert demo.commune in units and demo.commune2 not in units and demo.province not in units
+    initial = form.context["form"].initial
+    assert initial["recipients"].startswith("- Ban Thường vụ Tỉnh ủy Hà Thanh")  # prefilled, editable
     response = client.post(reverse("register_create"), _upload_data(demo.commune), follow=True)
     document = IssuedDocument.objects.get(unit=demo.commune, type_code="KH")
     assert document.symbol == "01-KH/ĐU" and document.file_name == "ke-hoach.pdf"
