@@ -9,7 +9,8 @@
   1 bold caps, 2 bold, 3 bold italic), justified paragraphs with a first-line indent, tables (caption, header row
   bold and repeated on each page, numeric columns right-aligned in the Vietnamese format "1.234,5").
 * Closing: a borderless two-column table, "Nơi nhận:" (bold italic 12pt) and its lines (11pt) on the left, the
-  signature block (on behalf, title, space to sign, name) on the right. Page numbers centred in the footer.
+  signature block (on behalf, title, space to sign, name) on the right. Page numbers centred in the top margin,
+  from page 2 on.
 
 Table rows are written as raw WordprocessingML (python-docx's ``add_row`` re-walks the table for every cell), so a
 consolidation of 1,000 units stays fast; ``progress(done, total)`` is called after each block.
@@ -107,7 +108,8 @@ class _Writer:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
         section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
-        section.header_distance = section.footer_distance = Mm(min(10, margins["bottom"] // 2 or 1))
+        section.header_distance = Mm(max(1, min(10, margins["top"] // 2)))
+        section.footer_distance = Mm(max(1, min(10, margins["bottom"] // 2)))
         for style_name in ("Normal", "Table Grid"):
             style = self.word.styles[style_name]
             style.font.name = self.font
@@ -127,10 +129,12 @@ class _Writer:
         self._page_numbers(section)
 
     def _page_numbers(self, section) -> None:
-        paragraph = section.footer.paragraphs[0]
+        """Page numbers centred in the top margin from page 2 on (the first page has none)."""
+        section.different_first_page_header_footer = True
+        paragraph = section.header.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run()
-        run.font.size = Pt(self.sizes["recipients"])
+        run.font.size = Pt(self.sizes["body"])
         for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
             if kind:
                 element = OxmlElement("w:fldChar")

@@ -1,7 +1,8 @@
 """A ``PartyDocument`` as PDF (WeasyPrint, from ``documents/party_document.html``), in the same layout as the DOCX:
 A4 with the ``MARGINS_MM`` settings, ``FONT`` (Times New Roman) then ``FALLBACK_FONT`` (Liberation Serif from
 fonts-liberation2, metric-compatible) then serif; the header block of Hướng dẫn 36-HD/VPTW, the body, tables whose
-header row repeats on every page, the recipients and the signature block, the page number centred at the foot.
+header row repeats on every page, the recipients and the signature block, the page number centred at the top
+from page 2 on.
 
 WeasyPrint lays a document out in one go, so it cannot be fed in chunks: the blocks are turned into plain values
 first (``progress`` runs over that half), then the whole is laid out and written (the second half). The benchmark

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from nghiquyet.accounts.scope import scope_of
 from nghiquyet.core.files import stored_file_response
 from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.ids import is_valid_id
@@ -46,8 +47,10 @@ def register_list(request):
     page = paginate(request, selectors.issued_visible(user, query=query, unit=unit, type_code=type_code, year=year))
     querystring = urlencode({k: v for k, v in {"q": query, "loai": type_code, "don-vi": unit.pk if unit else "",
                                                "nam": year or ""}.items() if v})
+    scope = scope_of(user)
+    rows = [{"document": d, "above": not scope.covers(d.unit.path)} for d in page]
     return render(request, "documents/register_list.html", {
-        "page_obj": page, "query": query, "type_code": type_code, "types": document_types(), "unit": unit,
+        "page_obj": page, "rows": rows, "query": query, "type_code": type_code, "types": document_types(), "unit": unit,
         "units": choices["units"], "year": year, "years": choices["years"], "querystring": querystring,
         "can_register": selectors.can_register_somewhere(user),
     })

@@ -226,3 +226,23 @@ def test_a_thousand_unit_consolidation_renders_in_every_format():
 def test_date_is_printed_like_the_guidance():
     text = _pdf_text(sample_document(date=dt.date(2026, 2, 5)))
     assert "Đông Sơn, ngày 05 tháng 02 năm 2026" in text
+
+
+def test_docx_pages_are_numbered_from_the_second_at_the_top():
+    section = _docx(sample_document()).sections[0]
+    assert section.different_first_page_header_footer
+    instructions = [e.text for e in section.header._element.iter(qn("w:instrText"))]
+    assert instructions == [" PAGE "]
+    assert not list(section.first_page_header._element.iter(qn("w:instrText")))
+
+
+def test_pdf_pages_are_numbered_from_the_second():
+    document = sample_document()
+    document.blocks = [Paragraph(f"Đoạn văn thứ {i} của báo cáo sơ kết.") for i in range(120)]
+    out = io.BytesIO()
+    render_pdf(document, out)
+    pages = subprocess.run(["pdftotext", "-layout", "-", "-"], input=out.getvalue(), capture_output=True,
+                           check=True).stdout.decode().split("\f")
+    assert len([p for p in pages if p.strip()]) >= 2
+    assert pages[1].strip().splitlines()[0].strip() == "2"
+    assert pages[0].strip().splitlines()[0].strip() != "1"

@@ -44,6 +44,9 @@ def test_list_shows_the_subtree_and_what_is_issued_downward(client, demo, regist
     assert register["plan"].pk in ids                      # a plan of the province reaches the commune
     assert register["province_report"].pk not in ids       # the province's own report does not
     assert register["commune2"].pk not in ids              # a sibling commune's register is not ours
+    above = {row["document"].pk for row in response.context["rows"] if row["above"]}
+    assert above == {register["plan"].pk}
+    assert "Cấp trên ban hành · chỉ xem" in response.content.decode()
     client.force_login(demo.tinh)
     ids = {d.pk for d in client.get(reverse("register_list")).context["page_obj"]}
     assert {d.pk for d in register.values()} <= ids
