@@ -266,10 +266,11 @@ from nghiquyet.api.notifications import router as notifications_router  # noqa: 
 from nghiquyet.api.oversight import router as oversight_router  # noqa: E402
 from nghiquyet.api.plans import router as plans_router  # noqa: E402
 from nghiquyet.api.reporting import router as reporting_router  # noqa: E402
+from nghiquyet.api.reviews import router as reviews_router  # noqa: E402
 from nghiquyet.api.study import router as study_router  # noqa: E402
 
 ROUTERS = (plans_router, reporting_router, members_router, notifications_router, adjustments_router, study_router,
-           oversight_router, briefings_router, documents_router)
+           oversight_router, briefings_router, documents_router, reviews_router)
 for _router in ROUTERS:
     api.add_router("", _router)
 

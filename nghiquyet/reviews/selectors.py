@@ -176,11 +176,12 @@ def report_figures(report: ReviewReport, *, user):
     return compute(report, user=user)
 
 
-def consolidation(report: ReviewReport, *, user, today: dt.date | None = None):
-    """The consolidation of a unit with subordinate reports (``figures.Consolidation``)."""
+def consolidation(report: ReviewReport, *, user, today: dt.date | None = None, figures=None):
+    """The consolidation of a unit with subordinate reports (``figures.Consolidation``); ``figures``: the report's
+    figures when the caller has them already."""
     from nghiquyet.reviews.figures import consolidation as compute
 
-    return compute(report, user=user, today=today)
+    return compute(report, user=user, today=today, figures=figures)
 
 
 def may_edit(user, report: ReviewReport) -> bool:
