@@ -44,16 +44,24 @@ def conf() -> dict:
     return settings.NGHIQUYET["DOCUMENTS"]
 
 
+#: Decimals printed in a table cell at most (a ratio computed as 2,876173 prints 2,88); XLSX keeps the full value.
+CELL_DECIMALS = 2
+
+
 def cell_text(value) -> str:
-    """A table cell as printed: numbers in the Vietnamese format, None as empty."""
+    """A table cell as printed: numbers in the Vietnamese format (at most ``CELL_DECIMALS`` decimals), None as
+    empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "x" if value else ""
     if isinstance(value, int | Decimal | float):
         try:
-            return format_vn_decimal(value)
-        except ValueError:
+            number = value if isinstance(value, int) else Decimal(str(value))
+            if isinstance(number, Decimal) and number.is_finite() and -number.as_tuple().exponent > CELL_DECIMALS:
+                number = number.quantize(Decimal(1).scaleb(-CELL_DECIMALS))
+            return format_vn_decimal(number)
+        except (ValueError, ArithmeticError):
             return str(value)
     return str(value)
 

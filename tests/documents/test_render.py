@@ -246,3 +246,26 @@ def test_pdf_pages_are_numbered_from_the_second():
     assert len([p for p in pages if p.strip()]) >= 2
     assert pages[1].strip().splitlines()[0].strip() == "2"
     assert pages[0].strip().splitlines()[0].strip() != "1"
+
+
+def test_cells_print_at_most_two_decimals():
+    from nghiquyet.documents.render_docx import cell_text
+
+    assert cell_text(Decimal("2.876173")) == "2,88"
+    assert cell_text(Decimal("14500")) == "14.500"
+    assert cell_text(Decimal("95.40")) == "95,4"
+    assert cell_text(1.5) == "1,5"
+    assert cell_text(None) == "" and cell_text("Đạt") == "Đạt"
+
+
+def test_pdf_draft_keeps_the_blank_number_and_date():
+    import re
+
+    from nghiquyet.documents.render_pdf import render_html
+
+    document = sample_document(date=None, symbol="Số     -BC/ĐU")
+    html, _count = render_html(document)
+    assert '<div class="symbol">Số     -BC/ĐU</div>' in html and "white-space: pre-wrap" in html
+    text = _pdf_text(sample_document(date=None, symbol="Số     -BC/ĐU"))
+    assert re.search(r"Số\s+-BC/ĐU", text)
+    assert re.search(r"Đông Sơn, ngày\s{3,}tháng\s{3,}năm 20\d\d", text)
