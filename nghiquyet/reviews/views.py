@@ -14,6 +14,7 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, roles_of, scope_of, unit_get_visible, units_changeable
+from nghiquyet.audit.selectors import audit_events_visible
 from nghiquyet.core.fields import path_ids
 from nghiquyet.core.files import safe_download_headers
 from nghiquyet.core.forms import apply_service_errors
@@ -107,8 +109,9 @@ def campaign_list(request):
         campaign.own_due = (selectors.deadline_for(campaign, campaign.own_unit)
                             if campaign.own_unit is not None and selectors.owes_report(campaign, campaign.own_unit)
                             else None)
-        campaign.progress = (selectors.campaign_progress(user, campaign, unit=campaign.own_unit, today=today)
-                             if campaign.own_unit is not None else None)
+        progress = (selectors.campaign_progress(user, campaign, unit=campaign.own_unit, today=today)
+                    if campaign.own_unit is not None else None)
+        campaign.progress = progress if progress is not None and progress.expected else None
     return render(request, "reviews/campaign_list.html", {
         "page_obj": page, "state": state, "querystring": urlencode({"trang-thai": state}) if state else "",
         "can_open": _opening_units(user).exists(),
@@ -239,6 +242,8 @@ def campaign_detail(request, pk: int):
             raise Http404(_("Đơn vị này không thuộc phạm vi đợt sơ kết, tổng kết."))
     today = _today()
     progress = selectors.campaign_progress(user, campaign, unit=unit, today=today) if unit is not None else None
+    if progress is not None and not progress.expected:
+        progress = None             # e.g. a branch when branches are not asked: nothing to follow here
     state = request.GET.get("trang-thai", "")
     rows = list(progress.rows) if progress is not None else []
     states = _state_choices(rows)
@@ -264,14 +269,8 @@ def campaign_detail(request, pk: int):
 
 
 def _deadline_rows(campaign: Campaign):
-    import datetime as dt
-
     order = {kind: i for i, kind in enumerate(LEVELS)}
-    for kind, day in sorted((campaign.deadlines or {}).items(), key=lambda kv: order.get(kv[0], 99)):
-        try:
-            yield kind, dt.date.fromisoformat(str(day))
-        except ValueError:
-            continue
+    return sorted(selectors.deadline_dates(campaign).items(), key=lambda kv: order.get(kv[0], 99))
 
 
 def _state_choices(rows) -> list[tuple[str, str]]:
@@ -306,11 +305,9 @@ def campaign_close(request, pk: int):
 def _report_scope(user, campaign_pk, unit_pk) -> tuple[Campaign, Unit, ReviewReport | None]:
     campaign = selectors.campaign_get(user, campaign_pk)
     unit = unit_get_visible(user, unit_pk)
-    report = selectors.report_find(campaign, unit)
+    report = selectors.reports_visible(user).filter(campaign=campaign, unit=unit).first()
     if report is None and not selectors.owes_report(campaign, unit):
         raise Http404(_("Đơn vị này không phải báo cáo trong đợt sơ kết, tổng kết này."))
-    if report is not None:
-        report = selectors.report_get(user, report.pk)
     return campaign, unit, report
 
 
@@ -347,7 +344,7 @@ def _report_page(request, *, campaign, unit, report, form=None, decision_form=No
         "decision_form": decision_form or DecisionForm(auto_id="id_decision_%s"), "conflict": conflict,
         **_figures_context(request, campaign, unit, report),
         "inline_render": subordinates <= settings.NGHIQUYET["REVIEWS"]["RENDER_INLINE_MAX_UNITS"],
-        "subordinates": subordinates,
+        "subordinates": subordinates, "history": _history(user, report),
         "download_formats": [("docx", _("Tạo DOCX")), ("pdf", _("Tạo PDF")), ("xlsx", _("Tạo XLSX"))],
     }, status=status)
 
@@ -364,6 +361,25 @@ def _figures_context(request, campaign: Campaign, unit: Unit, report: ReviewRepo
             "status_page": paginate(request, list(consolidated.status_rows()), param="trang-don-vi"),
             "proposals_page": paginate(request, list(consolidated.proposals()), per_page=PROPOSALS_PER_PAGE,
                                        param="trang-de-xuat")}
+
+
+def _history(user, report: ReviewReport | None) -> list:
+    """The report's audit trail (opened, saved, sent, accepted, returned with the comment), for readers of the
+    unit's audit trail."""
+    if report is None:
+        return []
+    content_type = ContentType.objects.get_for_model(ReviewReport)
+    events = list(audit_events_visible(user).filter(content_type=content_type, object_id=str(report.pk))
+                  .order_by("at", "id"))
+    labels = dict(SubmissionStatus.choices)
+    for event in events:
+        change = (event.changes or {}).get("status")
+        event.status_change = ""
+        if isinstance(change, list) and len(change) == 2:
+            event.status_change = " → ".join(str(labels.get(s, s or "—")) for s in change)
+        comment = (event.changes or {}).get("comment")
+        event.comment = comment[1] if isinstance(comment, list) and len(comment) == 2 else ""
+    return events
 
 
 def _subordinate_count(campaign: Campaign, unit: Unit) -> int:

@@ -280,6 +280,7 @@ def test_return_needs_a_comment_then_the_unit_resubmits_and_the_province_accepts
     client.force_login(demo.xa)
     html = _html(client.get(report_url(campaign, demo.commune)))
     assert "Bổ sung số liệu thu ngân sách." in html and "<textarea" in html
+    assert "Lịch sử" in html and "Đã gửi → Bị trả lại" in html          # the audit trail with the comment
     client.post(report_url(campaign, demo.commune), typed(action="submit", version=report.version))
     report.refresh_from_db()
     assert report.status == SubmissionStatus.SUBMITTED
@@ -433,10 +434,11 @@ def _count(client, url, django_assert_max_num_queries, limit):
 
 
 # Measured on SQLite with two campaigns on the list (the demo's and this test's); the list grows by a few queries
-# per campaign on its page (one progress each), never per unit.
+# per campaign on its page (one progress each), never per unit. The report page is the province's draft with its
+# figures, consolidation (statuses, proposals annex) and history.
 LIST_QUERIES = 16
 DETAIL_QUERIES = 11
-REPORT_QUERIES = 45
+REPORT_QUERIES = 48
 
 
 @pytest.mark.parametrize(("page", "limit"), [("list", LIST_QUERIES), ("detail", DETAIL_QUERIES),
@@ -447,6 +449,20 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_units(client, demo, ca
            "report": report_url(campaign, demo.province)}[page]
     _submitted(campaign, demo.commune, demo.xa)
     client.force_login(demo.tinh)
+    client.post(report_url(campaign, demo.province), typed())        # the province's draft, with its history
     before = _count(client, url, django_assert_max_num_queries, limit)
     _more_reports(campaign, demo, 4)
     assert _count(client, url, django_assert_max_num_queries, limit) == before
+
+
+def test_a_save_after_someone_submitted_keeps_the_typed_text_on_the_read_only_page(client, demo, campaign):
+    client.force_login(demo.xa)
+    client.post(report_url(campaign, demo.commune), typed())
+    report = _report(campaign, demo.commune)
+    loaded = report.version
+    services.review_report_submit(actor=demo.xa, report=report, version=report.version)
+    response = client.post(report_url(campaign, demo.commune),
+                           typed(version=str(loaded), section_lessons="Bài học tôi vừa viết."))
+    html = _html(response)
+    assert response.status_code == 200 and "<textarea" not in html
+    assert "Báo cáo đã gửi" in html and "Bài học tôi vừa viết." in html
