@@ -466,3 +466,20 @@ def test_a_save_after_someone_submitted_keeps_the_typed_text_on_the_read_only_pa
     html = _html(response)
     assert response.status_code == 200 and "<textarea" not in html
     assert "Báo cáo đã gửi" in html and "Bài học tôi vừa viết." in html
+
+
+def test_the_province_drills_down_to_a_communes_branches(client, demo, frozen):
+    from .conftest import make_campaign
+
+    campaign = make_campaign(demo, deadlines={"commune": COMMUNE_DEADLINE,
+                                              "branch": COMMUNE_DEADLINE - dt.timedelta(days=5)})
+    client.force_login(demo.tinh)
+    url = reverse("review_campaign", args=[campaign.pk])
+    html = _html(client.get(url))
+    assert f'href="?don-vi={demo.commune.pk}"' in html                 # a commune row leads to its branches
+    response = client.get(f"{url}?don-vi={demo.commune.pk}")
+    units = {r.unit for r in response.context["progress"].rows}
+    assert demo.commune in units and demo.branch in units and demo.province not in units
+    assert f'href="?don-vi={demo.province.pk}"' in _html(response)      # back up
+    client.force_login(demo.xa)
+    assert client.get(f"{url}?don-vi={demo.commune2.pk}").status_code == 404
