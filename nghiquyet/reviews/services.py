@@ -392,7 +392,17 @@ def review_report_submit(*, actor, report: ReviewReport, version: int | None = N
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=report, unit=report.unit, changes=changes,
                  note=_("Gửi báo cáo sơ kết, tổng kết") if report.unit_id != report.campaign.unit_id
                  else _("Ban hành báo cáo sơ kết, tổng kết"))
+    # The register keeps the file as submitted (rendered on the worker once this has committed).
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    report_id = report.pk
+    transaction.on_commit(lambda: _store_file(report_id, user_id))
     return report
+
+
+def _store_file(report_id: int, user_id: int | None) -> None:
+    from nghiquyet.reviews.tasks import issued_file_enqueue
+
+    issued_file_enqueue(report_id, user_id)
 
 
 def _decide(actor, report: ReviewReport, version: int | None, *, to: str, comment: str, note: str) -> ReviewReport:

@@ -256,3 +256,27 @@ def test_a_closed_campaign_refuses_reports(demo, campaign):
         write(report, demo.xa)
     with pytest.raises(ValidationError):
         services.review_report_open(actor=demo.xa2, campaign=campaign, unit=demo.commune2)
+
+
+def test_the_register_keeps_the_submitted_file(demo, campaign, settings, tmp_path,
+                                               django_capture_on_commit_callbacks):
+    import io
+
+    from docx import Document as Docx
+
+    from nghiquyet.reviews.tasks import issued_file_store
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    report = services.review_report_open(actor=demo.xa, campaign=campaign, unit=demo.commune)
+    write(report, demo.xa)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = services.review_report_submit(actor=demo.xa, report=report)
+    assert len(callbacks) == 1          # the file is rendered on the worker once the submission has committed
+    assert issued_file_store(report.pk, demo.xa.pk)
+    issued = IssuedDocument.objects.get(pk=report.issued_id)
+    assert issued.file_name.endswith(".docx") and issued.size > 0
+    with issued.file.open("rb") as handle:
+        word = Docx(io.BytesIO(handle.read()))
+    header = "\n".join(c.text for t in word.tables for row in t.rows for c in row.cells)
+    assert f"Số {issued.symbol}" in header
+    assert not issued_file_store(report.pk, demo.xa2.pk)     # outside the scope: nothing rendered

@@ -1,0 +1,54 @@
+"""The file of an issued review report: once a submission has committed, the worker renders the report (with its
+number, as submitted: the figures are frozen) as DOCX and stores it on the register's row
+(``documents.services.issued_file_attach``), so the document register holds every report with its file.
+
+Rendered as the user who submitted (the builder checks that they may read the report); a failure is logged and
+leaves the register row without a file (the report can still be downloaded, rendered on request).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.contrib.auth import get_user_model
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+def issued_file_store(report_id: int, user_id: int | None) -> bool:
+    """Render and attach now (the task body; also used by tests). True when a file was stored."""
+    from nghiquyet.documents.registry import builder_for
+    from nghiquyet.documents.render_docx import render_docx
+    from nghiquyet.documents.services import issued_file_attach
+    from nghiquyet.reviews.models import ReviewReport
+
+    report = ReviewReport.objects.select_related("issued").filter(pk=report_id).first()
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if report is None or report.issued is None or user is None:
+        return False
+    try:
+        built = builder_for("review_report")(report.pk, user=user)
+        if not built.permitted or built.document is None:
+            return False
+        out = io.BytesIO()
+        render_docx(built.document, out)
+        issued_file_attach(document=report.issued, content=out.getvalue(),
+                           file_name=f"{built.document.file_stem}.docx", actor=user)
+    except Exception:
+        logger.exception("Review report %s: storing the issued file failed", report_id)
+        return False
+    return True
+
+
+@task()
+def issued_file_run(report_id: int, user_id: int | None) -> bool:
+    return issued_file_store(report_id, user_id)
+
+
+def issued_file_enqueue(report_id: int, user_id: int | None) -> None:
+    try:
+        issued_file_run.enqueue(report_id, user_id)
+    except Exception:   # the queue is unavailable: the report is submitted all the same
+        logger.exception("Review report %s: could not queue the issued file", report_id)
