@@ -56,3 +56,11 @@ def test_detail_and_file_are_scoped(client, demo, docs):
     assert client.get(f"/api/v1/documents/{docs['commune'].pk}").status_code == 404
     assert client.get(f"/api/v1/documents/{docs['commune'].pk}/file").status_code == 404
     assert client.get("/api/v1/documents/abc").status_code == 404
+
+
+def test_list_is_paged(client, demo, docs):
+    client.force_login(demo.tinh)
+    body = client.get("/api/v1/documents", {"page_size": 2}).json()
+    assert body["count"] >= 3 and len(body["items"]) == 2
+    second = client.get("/api/v1/documents", {"page_size": 2, "page": 2}).json()
+    assert not {i["id"] for i in body["items"]} & {i["id"] for i in second["items"]}

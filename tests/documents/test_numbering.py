@@ -159,3 +159,21 @@ def test_concurrent_issues_never_share_a_number(demo):
     _in_own_connection(lambda: left.append(IssuedDocument.objects.filter(unit=unit, type_code="TB").count()
                                            + NumberCounter.objects.filter(unit=unit, type_code="TB").count()))
     assert left == [0]
+
+
+def test_attaching_the_rendered_file_replaces_the_old_one(demo, django_capture_on_commit_callbacks):
+    from nghiquyet.documents.services import issued_file_attach
+
+    document = issue(demo.xa, demo.commune, content=b"%PDF-1.4 old", file_name="cu.pdf")
+    old_name = document.file.name
+    storage = document.file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        attached = issued_file_attach(document=document, content=b"PK\x03\x04 new", file_name="bao-cao-01-BC-DU.docx",
+                                      actor=demo.xa)
+    assert attached.file_name == "bao-cao-01-BC-DU.docx" and attached.size == len(b"PK\x03\x04 new")
+    assert attached.file.name.endswith(".docx") and attached.file.name != old_name
+    with attached.file.open("rb") as handle:
+        assert handle.read() == b"PK\x03\x04 new"
+    assert not storage.exists(old_name)
+    event = AuditEvent.objects.filter(object_id=str(document.pk), action="update").latest("pk")
+    assert event.changes["file_name"] == ["cu.pdf", "bao-cao-01-BC-DU.docx"]

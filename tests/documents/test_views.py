@@ -172,3 +172,13 @@ def test_register_outside_scope(client, demo):
     response = client.post(reverse("register_create"), _upload_data(demo.commune))
     assert response.status_code == 200 and "unit" in response.context["form"].errors
     assert not IssuedDocument.objects.filter(unit=demo.commune).exists()
+
+
+def test_a_word_file_is_accepted(client, demo):
+    client.force_login(demo.xa)
+    word = SimpleUploadedFile("nghi-quyet.docx", b"PK\x03\x04" + b"0" * 100,
+                              content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    client.post(reverse("register_create"), _upload_data(demo.commune, file=word, type_code="NQ"))
+    document = IssuedDocument.objects.get(unit=demo.commune, type_code="NQ")
+    assert document.symbol == "01-NQ/ĐU" and document.file_name == "nghi-quyet.docx"
+    assert document.file.name.endswith(".docx") and "nghi-quyet" not in document.file.name  # stored name is ours
