@@ -137,3 +137,22 @@ def test_report_sections_and_permissions_helpers(demo, dong_son_report):
     assert not selectors.may_edit(demo.xa, dong_son_report)
     assert selectors.may_decide(demo.tinh, dong_son_report)
     assert not selectors.may_decide(demo.xa, dong_son_report)
+
+
+def test_reminders_for_reports_not_yet_submitted(demo, campaign):
+    from nghiquyet.reviews.reminders import reminders_due
+
+    def ours(day):
+        return [r for r in reminders_due(day) if r.key.startswith(f"review:{campaign.pk}:")]
+
+    assert not ours(TODAY)                                  # 15 days before the communes' deadline
+    on_the_day = ours(COMMUNE_DEADLINE)
+    dong_son = [r for r in on_the_day if r.unit_id == demo.commune.pk]
+    assert [r.user_id for r in dong_son] == [demo.xa.pk]
+    assert dong_son[0].url.endswith(f"/{campaign.pk}/don-vi/{demo.commune.pk}/")
+    assert not [r for r in on_the_day if r.unit_id == demo.province.pk]   # due later
+    report = services.review_report_open(actor=demo.xa, campaign=campaign, unit=demo.commune)
+    write(report, demo.xa)
+    services.review_report_submit(actor=demo.xa, report=report)
+    assert not [r for r in ours(COMMUNE_DEADLINE) if r.unit_id == demo.commune.pk]
+    assert [r for r in ours(COMMUNE_DEADLINE) if r.unit_id == demo.commune2.pk]
