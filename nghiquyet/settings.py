@@ -303,6 +303,10 @@ NGHIQUYET = {
                                      ["NQ", "CT", "KL", "HD", "KH", "CTr", "QĐ", "QĐi", "TB"]),
         # File types an office may register (a document issued outside the app).
         "UPLOAD_EXTENSIONS": env.list("NGHIQUYET_DOCUMENT_UPLOAD_EXTENSIONS", ["docx", "pdf", "doc", "xlsx", "odt"]),
+        # Files rendered on the worker are kept this many days (older ones of a user go when they ask for a new
+        # one); a job still waiting after RENDER_STALE_MINUTES is taken as lost (worker down) and can be asked again.
+        "RENDER_KEEP_DAYS": env.int("NGHIQUYET_DOCUMENT_RENDER_KEEP_DAYS", 7, minimum=1),
+        "RENDER_STALE_MINUTES": env.int("NGHIQUYET_DOCUMENT_RENDER_STALE_MINUTES", 30, minimum=1),
         # A committee term lasts this many years; where a unit has no term on record, terms are counted from
         # TERM_ANCHOR_YEAR (2025: 2020-2025, 2025-2030, ...), the year of the last congresses.
         "TERM_YEARS": env.int("NGHIQUYET_TERM_YEARS", 5, minimum=1, maximum=10),

@@ -254,15 +254,40 @@ def render_job_start(*, actor, source_kind: str, source_id: int, fmt: str) -> Re
         raise ValidationError(errors)
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Hãy đăng nhập để tạo tệp."))
+    now = timezone.now()
     with transaction.atomic():
         waiting = RenderJob.objects.filter(
             source_kind=source_kind, source_id=source_id, fmt=fmt, requested_by=actor,
-            status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING]).first()
+            status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
+            created_at__gte=now - dt.timedelta(minutes=int(conf()["RENDER_STALE_MINUTES"]))).first()
         if waiting is not None:
             return waiting
+        _render_jobs_purge(actor, before=now - dt.timedelta(days=int(conf()["RENDER_KEEP_DAYS"])))
         job = RenderJob.objects.create(source_kind=source_kind, source_id=source_id, fmt=fmt, requested_by=actor)
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def render_job_is_stale(job: RenderJob, *, now=None) -> bool:
+    """A job still waiting after ``RENDER_STALE_MINUTES``: the worker is down or lost it."""
+    now = now or timezone.now()
+    return job.status in (RenderStatus.QUEUED, RenderStatus.RUNNING) and \
+        job.created_at < now - dt.timedelta(minutes=int(conf()["RENDER_STALE_MINUTES"]))
+
+
+def _render_jobs_purge(user, *, before) -> int:
+    """Remove ``user``'s render jobs created before ``before`` and, once committed, their files."""
+    old = list(RenderJob.objects.filter(requested_by=user, created_at__lt=before).only("pk", "file"))
+    names = [(job.file.storage, job.file.name) for job in old if job.file]
+    RenderJob.objects.filter(pk__in=[job.pk for job in old]).delete()
+
+    def delete_files():
+        for storage, name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete_files)
+    return len(old)
 
 
 def _enqueue(job_id: int) -> None:

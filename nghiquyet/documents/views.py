@@ -21,7 +21,7 @@ from nghiquyet.documents import selectors
 from nghiquyet.documents.forms import RegisterForm
 from nghiquyet.documents.letterhead import default_recipients, signature_for
 from nghiquyet.documents.models import RenderStatus
-from nghiquyet.documents.services import document_register
+from nghiquyet.documents.services import document_register, render_job_is_stale
 
 
 def _int(value) -> int | None:
@@ -113,8 +113,9 @@ def document_url(document) -> str:
 
 
 def _job_context(job) -> dict:
+    stale = render_job_is_stale(job)
     return {"job": job, "done": job.status == RenderStatus.DONE, "failed": job.status == RenderStatus.FAILED,
-            "waiting": job.status in (RenderStatus.QUEUED, RenderStatus.RUNNING)}
+            "stale": stale, "waiting": job.status in (RenderStatus.QUEUED, RenderStatus.RUNNING) and not stale}
 
 
 @login_required

@@ -170,3 +170,36 @@ def test_progress_without_a_known_total_is_written_every_50_blocks(demo, monkeyp
         progress(done, 0)
     assert [w["done_steps"] for w in writes] == [1, 51, 101, 151]
     assert all(w["total_steps"] == 0 for w in writes)
+
+
+def test_a_lost_job_stops_polling_and_can_be_asked_again(client, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = render_job_start(actor=demo.xa, source_kind="review_report", source_id=11, fmt="pdf")
+    RenderJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    client.force_login(demo.xa)
+    page = client.get(reverse("render_job_detail", args=[job.pk])).content.decode()
+    assert "every 1s" not in page and "máy chủ xử lý nền có thể đang dừng" in page
+    again = render_job_start(actor=demo.xa, source_kind="review_report", source_id=11, fmt="pdf")
+    assert again.pk != job.pk
+
+
+def test_old_jobs_and_their_files_are_purged(demo, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = RenderJob.objects.create(source_kind="review_report", source_id=7, fmt="docx", requested_by=demo.xa)
+    render_job_execute(old.pk)
+    old.refresh_from_db()
+    storage, name = old.file.storage, old.file.name
+    assert storage.exists(name)
+    RenderJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    other = RenderJob.objects.create(source_kind="review_report", source_id=7, fmt="docx", requested_by=demo.tinh)
+    RenderJob.objects.filter(pk=other.pk).update(created_at=timezone.now() - timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        render_job_start(actor=demo.xa, source_kind="review_report", source_id=8, fmt="pdf")
+    assert not RenderJob.objects.filter(pk=old.pk).exists() and not storage.exists(name)
+    assert RenderJob.objects.filter(pk=other.pk).exists()  # another user's jobs are theirs to purge
