@@ -311,9 +311,12 @@ def review_report_save(*, actor, report: ReviewReport, version: int | None, text
         except ValidationError as exc:
             errors[key] = exc.messages[0]
     if subject is not None:
-        subject = " ".join(clean_text(subject).split())[:500] if subject else ""
+        try:
+            subject = " ".join(clean_text(subject).split())[:500] if subject else ""
+        except ValidationError as exc:
+            errors["subject"], subject = exc.messages[0], ""
         if not subject:
-            errors["subject"] = _("Nhập trích yếu của báo cáo.")
+            errors.setdefault("subject", _("Nhập trích yếu của báo cáo."))
     if recipients is not None:
         try:
             recipients = clean_text(recipients)[:2000]
