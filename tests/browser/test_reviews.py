@@ -49,12 +49,12 @@ def test_commune_submits_its_midterm_report_and_the_province_downloads_the_conso
 
     page.on("dialog", confirm)   # the data-confirm questions
 
-    # demo-xa: from the menu to the campaign, then to the commune's report.
+    # demo-xa: the commune's reporting page loads its review to-dos (htmx); the draft is overdue.
     log_in("demo-xa")
-    page.get_by_role("navigation").get_by_role("link", name="Sơ kết, tổng kết").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sơ kết, tổng kết")
-    page.get_by_role("link", name=campaign.title).first.click()
-    page.get_by_role("link", name="Báo cáo của đơn vị").click()
+    page.get_by_role("navigation").get_by_role("link", name="Báo cáo số liệu").click()
+    todo = page.locator("#so-ket tr", has_text=campaign.title)
+    expect(todo).to_contain_text("quá hạn 5 ngày")
+    todo.get_by_role("link", name="Tiếp tục soạn").click()
     expect(page).to_have_url(re.compile(rf"/so-ket/{campaign.pk}/don-vi/{demo.commune.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(demo.commune.name)
     expect(page.locator("#so-lieu")).to_contain_text("Kết quả thực hiện các chỉ tiêu")
@@ -81,7 +81,10 @@ def test_commune_submits_its_midterm_report_and_the_province_downloads_the_conso
     # demo-tinh: the province's consolidated report, downloaded as DOCX.
     page.context.clear_cookies()
     log_in("demo-tinh")
-    page.goto(f"{live_server.url}/so-ket/{campaign.pk}/")
+    page.get_by_role("navigation").get_by_role("link", name="Sơ kết, tổng kết").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sơ kết, tổng kết")
+    page.get_by_role("link", name=campaign.title).first.click()
+    expect(page.locator("#tien-do")).to_contain_text(demo.commune.name)
     page.get_by_role("link", name="Báo cáo của đơn vị").click()
     expect(page.locator("#tong-hop")).to_contain_text("Phụ lục: đề xuất, kiến nghị của cấp dưới")
     with page.expect_download() as download_info:
