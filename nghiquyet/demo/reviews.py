@@ -15,8 +15,15 @@ due 10/12/2026 and the conference is held on 15/12/2026. On ``DEMO_TODAY``:
 
 Every submitted report has all seven narrative sections, written from a few templates with the commune's own
 name and figures (its latest quarterly values up to Q3/2026 from ``reports.py`` and its 2026 milestones), so
-results, causes and proposals differ from commune to commune. The services stamp the present; afterwards the
-story's dates are written in bulk (submitted, decided, late, the register's issue dates, the audit trail).
+results, causes and proposals differ from commune to commune. The narrative repeats no figure that the drafted
+tables show otherwise (study, programs).
+
+Who does what: the services need an account with the permission, and the communes' staff have none in the demo,
+so demo-tinh's account (province office, whose role reaches every commune) opens, writes and submits their
+reports; afterwards those steps are attributed to nobody (``submitted_by`` empty, audit actor the system), as in
+the quarterly reports of ``reports.py``. demo-xa writes Đông Sơn's draft; demo-tinh accepts, returns and writes the
+province's draft. The services stamp the present; afterwards the story's dates are written in bulk (created,
+submitted, decided, late, the freeze time, the register's issue dates, the audit trail).
 
 Deterministic (``random.Random`` seeded per unit code; every date fixed) and idempotent (nothing is written when
 the province already has a mid-term campaign on its congress resolution).

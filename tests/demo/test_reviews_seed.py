@@ -122,7 +122,13 @@ def test_the_campaign_as_of_demo_today_and_a_second_seed_writes_nothing():
     report_ids = [str(r.pk) for r in rows]
     stamps = AuditEvent.objects.filter(object_repr__startswith=campaign.title).values_list("at", flat=True)
     assert stamps and max(stamps) <= timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(9)))
-    assert AuditEvent.objects.filter(object_id__in=report_ids, changes__has_key="status").exists()
+    status_rows = AuditEvent.objects.filter(object_id__in=report_ids, object_repr__startswith=campaign.title,
+                                            changes__has_key="status")
+    by_actor = Counter((e.changes["status"][1], e.actor.username if e.actor else "") for e in status_rows)
+    # the communes' staff (no account in the demo) opened and sent them, demo-xa opened Đông Sơn's; the province
+    # office decided
+    assert by_actor == {(S.DRAFT, ""): 22, (S.DRAFT, "demo-xa"): 1, (S.SUBMITTED, ""): 20,
+                        (S.ACCEPTED, "demo-tinh"): 9, (S.RETURNED, "demo-tinh"): 1}
 
     # the province's consolidated report: a draft with its own narrative, the communes' proposals in its annex
     own = ReviewReport.objects.get(campaign=campaign, unit=province)
