@@ -47,6 +47,8 @@ from nghiquyet.reviews.models import Campaign, ReviewKind, ReviewReport, Section
 OPENING_KINDS = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.SECTOR_BLOC, UnitKind.COMMUNE,
                  UnitKind.AGENCY, UnitKind.ENTERPRISE]
 CAMPAIGN_STATES = {"dang-mo": False, "da-ket-thuc": True}
+#: What a campaign reviews: resolutions, directives and conclusions (not the programs and plans implementing them).
+REVIEWABLE_TYPES = ("NQ", "CT", "KL")
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -130,9 +132,11 @@ def _levels_below(unit: Unit) -> list[str]:
 
 
 def _campaign_documents(user, unit: Unit):
-    """Resolutions a unit may review: its own, its ancestors' and the Central Committee's."""
+    """Resolutions (directives, conclusions) a unit may review: its own, its ancestors' and the Central
+    Committee's."""
     return documents_visible(user).filter(
-        Q(unit=unit) | Q(unit_id__in=unit.ancestor_ids) | Q(unit__kind=UnitKind.CENTRAL)
+        Q(unit=unit) | Q(unit_id__in=unit.ancestor_ids) | Q(unit__kind=UnitKind.CENTRAL),
+        type_code__in=REVIEWABLE_TYPES,
     ).select_related("unit").order_by("-is_congress_resolution", "-issued_on", "-id")
 
 

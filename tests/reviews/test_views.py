@@ -59,6 +59,7 @@ def test_list_shows_the_campaign_with_the_units_progress_and_filters_by_state(cl
     assert campaign.title in html and "0/1" in html           # Đông Sơn owes one report, none sent yet
     assert COMMUNE_DEADLINE.strftime("%d/%m/%Y") in html       # the commune's own deadline, not the province's
     assert reverse("review_campaign_create") in html           # a commune may open its own campaign
+    assert report_url(campaign, demo.commune) in html           # straight to its own report
     html = _html(client.get(reverse("review_campaign_list") + "?trang-thai=da-ket-thuc"))
     assert campaign.title not in html
     services.campaign_close(actor=demo.tinh, campaign=campaign)
@@ -80,6 +81,8 @@ def test_form_has_a_deadline_per_level_below_and_a_prefilled_title(client, demo,
     assert "deadline_commune" in form.fields and "deadline_branch" in form.fields
     assert "deadline_province" not in form.fields
     assert form.initial["title"].startswith("Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết")
+    choices = list(form.fields["resolution"].queryset)
+    assert province_resolution(demo) in choices and {d.type_code for d in choices} <= {"NQ", "CT", "KL"}
     assert 'type="date"' in html and 'name="own_deadline"' in html
 
 
