@@ -66,7 +66,9 @@ class PartyDocument:
     blocks: Iterable[Block]
     signature: Signature
     recipients: list[str]    # each line of "Nơi nhận:" ("- Ban Thường vụ Tỉnh ủy,", "- Lưu Văn phòng.")
-    block_count: int = 0     # for progress when ``blocks`` is a generator; 0 when unknown
+    # Annexes (phụ lục) come after the signature block, from a new page, as in Party documents. May be a generator.
+    annexes: Iterable[Block] = ()
+    block_count: int = 0     # blocks + annex blocks, for progress when they are generators; 0 when unknown
     file_stem: str = "van-ban"  # ascii file name without extension, e.g. "bao-cao-12-BC-DU"
 
 

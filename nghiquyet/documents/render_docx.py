@@ -308,18 +308,29 @@ class _Writer:
         self.setup()
         self.header()
         self.title()
+        done = self.blocks(self.doc.blocks, 0)
+        self.closing()
+        first_annex = True
+        for block in self.doc.annexes:
+            if first_annex:
+                self.word.add_page_break()
+                first_annex = False
+            done = self.blocks((block,), done)
+        self.word.save(out)
+
+    def blocks(self, blocks, done: int) -> int:
         total = self.doc.block_count
-        for done, block in enumerate(self.doc.blocks, start=1):
+        for block in blocks:
             if isinstance(block, Heading):
                 self.heading(block)
             elif isinstance(block, Table):
                 self.table(block)
             elif isinstance(block, Paragraph):
                 self.paragraph(block)
+            done += 1
             if self.progress is not None:
                 self.progress(done, total)
-        self.closing()
-        self.word.save(out)
+        return done
 
 
 def render_docx(doc: PartyDocument, out: BinaryIO, *, progress: Callable[[int, int], None] | None = None) -> None:

@@ -46,23 +46,28 @@ def _block(block) -> dict | None:
 def render_html(doc: PartyDocument, *, progress: Callable[[int, int], None] | None = None) -> str:
     conf = settings.NGHIQUYET["DOCUMENTS"]
     total = doc.block_count
-    blocks = []
-    for done, block in enumerate(doc.blocks, start=1):
-        value = _block(block)
-        if value is not None:
-            blocks.append(value)
-        if progress is not None:
-            progress(done, 2 * total)
+    blocks: list[dict] = []
+    annexes: list[dict] = []
+    done = 0
+    for target, source in ((blocks, doc.blocks), (annexes, doc.annexes)):
+        for block in source:
+            value = _block(block)
+            if value is not None:
+                target.append(value)
+            done += 1
+            if progress is not None:
+                progress(done, 2 * total)
     head = doc.letterhead
     return render_to_string("documents/party_document.html", {
-        "doc": doc, "blocks": blocks, "superior": upper(head.superior), "issuer": upper(head.issuer),
+        "doc": doc, "blocks": blocks, "annexes": annexes,
+        "superior": upper(head.superior), "issuer": upper(head.issuer),
         "symbol": head.symbol, "date_line": vn_date_line(head.place, head.date), "party": PARTY_NAME,
         "type_label": upper(doc.type_label), "subject": doc.subject, "separator": SEPARATOR,
         "recipients_label": RECIPIENTS_LABEL, "recipients": doc.recipients,
         "on_behalf": upper(doc.signature.on_behalf), "signer_title": upper(doc.signature.title),
         "signer_name": doc.signature.name, "font": conf["FONT"], "fallback_font": conf["FALLBACK_FONT"],
         "sizes": conf["SIZES"], "margins": conf["MARGINS_MM"],
-    }), len(blocks)
+    }), len(blocks) + len(annexes)
 
 
 def render_pdf(doc: PartyDocument, out: BinaryIO, *, progress: Callable[[int, int], None] | None = None) -> None:

@@ -269,3 +269,39 @@ def test_pdf_draft_keeps_the_blank_number_and_date():
     text = _pdf_text(sample_document(date=None, symbol="Số     -BC/ĐU"))
     assert re.search(r"Số\s+-BC/ĐU", text)
     assert re.search(r"Đông Sơn, ngày\s{3,}tháng\s{3,}năm 20\d\d", text)
+
+
+def _with_annex(document):
+    annex = [Heading("Phụ lục: đề xuất, kiến nghị của các đơn vị", level=1), Paragraph("Đề nghị hỗ trợ kênh mương.")]
+    document.annexes = (b for b in annex)
+    document.block_count += len(annex)
+    return document, len(annex)
+
+
+def test_docx_annexes_follow_the_signature_on_a_new_page():
+    document, extra = _with_annex(sample_document())
+    calls = []
+    out = io.BytesIO()
+    render_docx(document, out, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (document.block_count, document.block_count)
+    body = docx.Document(io.BytesIO(out.getvalue())).element.body
+    texts = ["".join(t.text or "" for t in el.iter(qn("w:t"))) for el in body]
+    signature = next(i for i, t in enumerate(texts) if "T/M BAN THƯỜNG VỤ" in t)
+    annex = next(i for i, t in enumerate(texts) if "PHỤ LỤC" in t.upper())
+    assert signature < annex
+    breaks = [i for i, el in enumerate(body) if el.findall(".//" + qn("w:br"))
+              and any(b.get(qn("w:type")) == "page" for b in el.iter(qn("w:br")))]
+    assert any(signature < i <= annex for i in breaks)
+
+
+def test_pdf_annexes_start_a_page_after_the_signature():
+    document, _extra = _with_annex(sample_document())
+    out = io.BytesIO()
+    render_pdf(document, out)
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=out.getvalue(), capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    pages = text.split("\f")
+    signed = next(i for i, page in enumerate(pages) if "T/M BAN THƯỜNG VỤ" in page)
+    annexed = next(i for i, page in enumerate(pages) if "Đề nghị hỗ trợ kênh mương." in page)
+    assert annexed == signed + 1
+    assert "Đề nghị hỗ trợ kênh mương." not in pages[signed]
