@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from nghiquyet.core.text import fold
 from nghiquyet.documents.layout import Block, Heading, Paragraph, PartyDocument, Table
 from nghiquyet.org.models import Unit
+from nghiquyet.reporting.evaluation import TargetStatus
 from nghiquyet.reviews import selectors
 from nghiquyet.reviews.figures import Consolidation, ReportFigures, consolidation, has_subordinates
 from nghiquyet.reviews.models import ReviewReport, SectionKey
@@ -36,6 +37,11 @@ from nghiquyet.reviews.narrative import paragraphs
 
 TYPE_LABEL = "BÁO CÁO"
 TYPE_CODE = "BC"
+
+
+def _lower_first(text: str) -> str:
+    """"Quý III/2026" → "quý III/2026" (only the first letter: Roman numerals and names keep their capitals)."""
+    return text[:1].lower() + text[1:] if text else text
 
 
 def _pct(value: Decimal | None) -> Decimal | None:
@@ -56,7 +62,7 @@ def targets_table(figures: ReportFigures, *, consolidated: bool = False) -> Tabl
     columns = [_("TT"), _("Chỉ tiêu"), _("Đơn vị tính"), _("Năm gốc"), _("Kế hoạch năm %(y)s") % {"y": year},
                _("Thực hiện"), _("% kế hoạch năm"), _("Mục tiêu nhiệm kỳ"), _("% mục tiêu nhiệm kỳ"),
                _("Đánh giá")]
-    widths = [4, 30, 9, 9, 10, 10, 8, 10, 8, 11]
+    widths = [6, 27, 9, 9, 10, 10, 9, 10, 9, 11]
     if consolidated:
         columns.append(_("Số đơn vị báo cáo"))
         widths.append(7)
@@ -72,7 +78,7 @@ def targets_table(figures: ReportFigures, *, consolidated: bool = False) -> Tabl
     note = _("(*) Chỉ tiêu đã điều chỉnh: %(list)s.") % {"list": "; ".join(notes)} if notes else ""
     title = _("Bảng 1. Kết quả thực hiện các chỉ tiêu")
     if figures.period_label:
-        title += _(" (số liệu %(period)s)") % {"period": figures.period_label.lower()}
+        title += _(" (số liệu %(period)s)") % {"period": _lower_first(figures.period_label)}
     numeric = [False, False, False] + [True] * 6 + [False] + ([True] if consolidated else [])
     return Table(title=title, columns=columns, rows=rows, numeric=numeric, widths=widths, note=note)
 
@@ -154,12 +160,12 @@ def _targets_summary(figures: ReportFigures) -> str:
     if not figures.targets:
         return _("Chưa có chỉ tiêu nào của nghị quyết được giao cho đơn vị.")
     labels = {t.status: t.status_label for t in figures.targets if t.status}
-    parts = [f"{labels[s].lower()} {n}" for s, n in counts.items() if s]
+    parts = [f"{_lower_first(labels[s])} {counts[s]}" for s in TargetStatus.values if counts.get(s)]
     if counts.get(""):
         parts.append(_("chưa có số liệu %(n)s") % {"n": counts[""]})
     text = _("Theo dõi %(n)s chỉ tiêu") % {"n": len(figures.targets)}
     if figures.period_label:
-        text += _(", số liệu đến %(period)s") % {"period": figures.period_label.lower()}
+        text += _(", số liệu đến hết %(period)s") % {"period": _lower_first(figures.period_label)}
     return f"{text}: {', '.join(parts)}."
 
 
@@ -191,10 +197,10 @@ def _tasks_text(figures: ReportFigures) -> str:
 def _opening(report: ReviewReport) -> str:
     campaign = report.campaign
     if report.unit_id == campaign.unit_id:
-        return _("Thực hiện %(title)s, trên cơ sở số liệu theo dõi và báo cáo của các đơn vị trực thuộc, "
-                 "%(issuer)s báo cáo kết quả như sau:") % {"title": campaign.title, "issuer": _issuer(report.unit)}
-    return _("Thực hiện %(title)s của %(opener)s, %(issuer)s báo cáo kết quả như sau:") % {
-        "title": campaign.title, "opener": _issuer(campaign.unit), "issuer": _issuer(report.unit)}
+        return _("Về %(title)s, trên cơ sở số liệu theo dõi và báo cáo của các đơn vị trực thuộc, %(issuer)s báo "
+                 "cáo kết quả như sau:") % {"title": _lower_first(campaign.title), "issuer": _issuer(report.unit)}
+    return _("Thực hiện chỉ đạo của %(opener)s về %(title)s, %(issuer)s báo cáo kết quả như sau:") % {
+        "title": _lower_first(campaign.title), "opener": _issuer(campaign.unit), "issuer": _issuer(report.unit)}
 
 
 def _blocks(report: ReviewReport, figures: ReportFigures, cons: Consolidation | None,
