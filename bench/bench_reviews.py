@@ -14,6 +14,8 @@ allocations traced by ``tracemalloc`` (tracing slows the code down, so it is not
 Uses its own SQLite file under /tmp unless DATABASE_URL is set (then that database must be empty or already hold
 the demo; the synthetic bloc is written into it). Run: `make bench` or
 `.venv/bin/python bench/bench_reviews.py [--units 1000] [--no-trace]`. Numbers, not assertions.
+``bench_documents.py`` measures the renderers alone on a synthetic ``PartyDocument`` (no database); this one the
+whole path from the database (figures, consolidation, document, renderers) through the registry's builder.
 """
 
 from __future__ import annotations
