@@ -62,7 +62,7 @@ def targets_table(figures: ReportFigures, *, consolidated: bool = False) -> Tabl
     columns = [_("TT"), _("Chỉ tiêu"), _("Đơn vị tính"), _("Năm gốc"), _("Kế hoạch năm %(y)s") % {"y": year},
                _("Thực hiện"), _("% kế hoạch năm"), _("Mục tiêu nhiệm kỳ"), _("% mục tiêu nhiệm kỳ"),
                _("Đánh giá")]
-    widths = [6, 27, 9, 9, 10, 10, 9, 10, 9, 11]
+    widths = [6, 26, 9, 10, 10, 10, 9, 10, 9, 11]
     if consolidated:
         columns.append(_("Số đơn vị báo cáo"))
         widths.append(7)
@@ -116,7 +116,7 @@ def flags_table(figures: ReportFigures) -> Table:
                  columns=[_("TT"), _("Đơn vị"), _("Chỉ tiêu"), _("Kỳ"), _("Cảnh báo")],
                  rows=[[str(n), r.unit, r.target, r.period, f"{r.kind}: {r.message}"]
                        for n, r in enumerate(f.rows, start=1)],
-                 widths=[4, 18, 28, 12, 38], note=note)
+                 widths=[6, 18, 26, 12, 38], note=note)
 
 
 def status_table(cons: Consolidation) -> Table:
@@ -126,7 +126,7 @@ def status_table(cons: Consolidation) -> Table:
                      row.submitted_on.strftime("%d/%m/%Y") if row.submitted_on else "", row.symbol])
     return Table(title=_("Tình hình gửi báo cáo của các đơn vị"),
                  columns=[_("TT"), _("Đơn vị"), _("Hạn gửi"), _("Tình trạng"), _("Ngày gửi"), _("Số báo cáo")],
-                 rows=rows, widths=[5, 40, 13, 20, 13, 14])
+                 rows=rows, widths=[6, 35, 15, 19, 15, 14])
 
 
 def report_tables(report: ReviewReport, *, user, figures: ReportFigures | None = None) -> list[Table]:
