@@ -486,3 +486,21 @@ def test_the_province_drills_down_to_a_communes_branches(client, demo, frozen):
     assert f'href="?don-vi={demo.province.pk}"' in _html(response)      # back up
     client.force_login(demo.xa)
     assert client.get(f"{url}?don-vi={demo.commune2.pk}").status_code == 404
+
+
+def test_a_closed_campaign_shows_reports_read_only(client, demo, campaign):
+    services.campaign_close(actor=demo.tinh, campaign=campaign)
+    client.force_login(demo.xa)
+    html = _html(client.get(report_url(campaign, demo.commune)))
+    assert "<textarea" not in html and "đã kết thúc" in html
+    response = client.post(report_url(campaign, demo.commune), typed())
+    assert response.status_code == 200 and _report(campaign, demo.commune) is None
+    assert "Đề nghị Tỉnh ủy hỗ trợ vốn" in _html(response)            # what was typed is still shown
+
+
+def test_an_unknown_decision_is_a_bad_request(client, demo, campaign):
+    report = _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    response = client.post(reverse("review_report_decide", args=[report.pk]), {"action": "xoa", "version": 1})
+    assert response.status_code == 400 and "Thao tác không hợp lệ." in _html(response)
+    assert client.get(reverse("review_report_decide", args=[report.pk])).status_code == 405
