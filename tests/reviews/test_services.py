@@ -8,6 +8,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from nghiquyet.audit.models import AuditEvent
 from nghiquyet.documents.models import IssuedDocument
@@ -16,6 +19,7 @@ from nghiquyet.reporting.models import SubmissionStatus
 from nghiquyet.resolutions.models import Document
 from nghiquyet.reviews import selectors, services
 from nghiquyet.reviews.models import Campaign, ReviewReport, ReviewSection
+from nghiquyet.reviews.narrative import clean_text, tidy
 from tests.reviews.conftest import COMMUNE_DEADLINE, OWN_DEADLINE, make_campaign, write
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +284,29 @@ def test_the_register_keeps_the_submitted_file(demo, campaign, settings, tmp_pat
     header = "\n".join(c.text for t in word.tables for row in t.rows for c in row.cells)
     assert f"Số {issued.symbol}" in header
     assert not issued_file_store(report.pk, demo.xa2.pk)     # outside the scope: nothing rendered
+
+
+# ---------------------------------------------------------------- the narrative cleaner (general rules)
+
+VIETNAMESE = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạếềểễệốồổỗộớờởỡợứừửữự "
+                                                   "ĐÂÊÔƠƯ0123456789.,;:()%-\n\t\u00a0\r\x00\x07")), max_size=200)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(before=VIETNAMESE, inside=VIETNAMESE, after=VIETNAMESE)
+def test_clean_text_drops_scripts_and_leaves_tidy_plain_text(before, inside, after):
+    import unicodedata
+
+    raw = f"{before}<SCRIPT type='x'>BÍMẬT{inside}</script><style>.x{{}}</style><p>{after}</p>"
+    text = clean_text(raw)
+    assert "BÍMẬT" not in text and "<" not in text and ".x{" not in text
+    assert text == text.strip() and "\n\n\n" not in text and "\r" not in text and "\t" not in text
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in text)
+    assert unicodedata.is_normalized("NFC", text)
+    assert clean_text(text) == text          # cleaning plain text again changes nothing
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(plain=VIETNAMESE)
+def test_plain_text_only_gets_tidied(plain):
+    assert clean_text(plain) == tidy(plain)
