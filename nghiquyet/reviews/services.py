@@ -266,8 +266,11 @@ def _bump(report: ReviewReport, version: int | None) -> None:
 
 
 def _load(report: ReviewReport) -> ReviewReport:
-    return ReviewReport.objects.select_related("campaign", "campaign__unit", "campaign__resolution", "unit",
-                                               "unit__parent", "issued").get(pk=report.pk)
+    """The report, locked until the transaction ends: two submissions at the same instant run one after the other
+    (the second sees the first's status), so a report never takes two numbers."""
+    return (ReviewReport.objects.select_related("campaign", "campaign__unit", "campaign__resolution", "unit",
+                                                "unit__parent", "issued")
+            .select_for_update(of=("self",)).get(pk=report.pk))
 
 
 @transaction.atomic
