@@ -182,3 +182,28 @@ def test_the_provinces_consolidated_report_downloads(demo, campaign, frozen, xa,
     header = [c.text for t in word.tables for row in t.rows for c in row.cells]
     assert any("Số     -BC/TU" in text for text in paragraphs + header), header[:4]   # a draft: no number yet
     assert ReviewReport.objects.filter(campaign=campaign).count() == 2
+
+
+def test_list_query_counts_do_not_grow_with_the_rows(demo, campaign, frozen, tinh, xa,
+                                                     django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _submitted(demo, campaign, xa)
+
+    def count(path: str, **params) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert tinh.get(path, **params).status_code == 200
+        return len(queries.captured_queries)
+
+    count("/reports", campaign=campaign.pk)           # warm up (the token's first use is written once)
+    one = count("/reports", campaign=campaign.pk)
+    progress_one = count(f"/review-campaigns/{campaign.pk}/progress")
+    for unit in [r["unit"]["id"] for r in tinh.get(f"/review-campaigns/{campaign.pk}/progress").json()["rows"]][1:6]:
+        tinh.post("/reports", {"campaign": campaign.pk, "unit": unit})
+    assert count("/reports", campaign=campaign.pk) == one
+    assert count(f"/review-campaigns/{campaign.pk}/progress") == progress_one
+    with django_assert_max_num_queries(8):
+        tinh.get("/reports", campaign=campaign.pk)
+    with django_assert_max_num_queries(8):
+        tinh.get(f"/review-campaigns/{campaign.pk}/progress")
