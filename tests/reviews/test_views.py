@@ -200,6 +200,8 @@ def test_save_opens_the_draft_and_keeps_the_texts(client, demo, campaign):
     html = _html(client.get(report_url(campaign, demo.commune)))
     assert "Kinh tế tăng trưởng khá" in html and f'name="version" value="{report.version}"' in html
     assert reverse("review_report_download", args=[report.pk, "docx"]) in html
+    response = client.get(reverse("review_report", args=[report.pk]))     # by id: the same page
+    assert response.status_code == 302 and response.url == report_url(campaign, demo.commune)
 
 
 def test_pasted_html_is_cleaned_and_shown_escaped(client, demo, campaign):
