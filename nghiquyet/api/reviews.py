@@ -21,10 +21,11 @@ from ninja.pagination import paginate
 
 from nghiquyet.accounts.scope import unit_get_visible
 from nghiquyet.api.pagination import Page
-from nghiquyet.api.plans import _body_ref, _Errors
+from nghiquyet.api.plans import _body_ref, _Errors, _no_nulls
 from nghiquyet.api.reviews_schemas import (
     CampaignIn,
     CampaignOut,
+    CampaignPatch,
     ProgressOut,
     ReportDetailOut,
     ReportOpenIn,
@@ -102,6 +103,33 @@ def campaign_create(request, payload: CampaignIn):
             summary="Chi tiết đợt sơ kết, tổng kết")
 def campaign_detail(request, campaign_id: Id):
     return selectors.campaign_get(request.auth, campaign_id)
+
+
+@router.patch("/review-campaigns/{campaign_id}", response={200: CampaignOut, **WRITE_ERRORS}, tags=["reviews"],
+              summary="Sửa đợt sơ kết, tổng kết (chỉ các trường gửi lên)",
+              description="Không đổi được cấp mở đợt và nghị quyết. Cần quyền giao lịch báo cáo tại cấp mở đợt (403); "
+                          "đợt đã kết thúc: 422.")
+def campaign_update(request, campaign_id: Id, payload: CampaignPatch):
+    user = request.auth
+    campaign = selectors.campaign_get(user, campaign_id)
+    values = payload.dict(exclude_unset=True)
+    errors = _Errors()
+    _no_nulls(values, ("kind", "title", "period_start", "period_end", "deadlines", "own_deadline", "instructions"),
+              errors)
+    errors.raise_if_any()
+    if "deadlines" in values:
+        values["deadlines"] = dict(values["deadlines"])
+    services.campaign_update(actor=user, campaign=campaign, **values)
+    return selectors.campaign_get(user, campaign.pk)
+
+
+@router.post("/review-campaigns/{campaign_id}/close", response={200: CampaignOut, **WRITE_ERRORS}, tags=["reviews"],
+             summary="Kết thúc đợt: không mở, sửa, gửi báo cáo được nữa (vẫn duyệt, trả lại được)")
+def campaign_close(request, campaign_id: Id):
+    user = request.auth
+    campaign = selectors.campaign_get(user, campaign_id)
+    services.campaign_close(actor=user, campaign=campaign)
+    return selectors.campaign_get(user, campaign.pk)
 
 
 class ProgressFilters(Schema):

@@ -61,6 +61,17 @@ class CampaignIn(Schema):
     instructions: str = Field("", max_length=20000)
 
 
+class CampaignPatch(Schema):
+    kind: ReviewKindIn | None = None
+    title: str | None = Field(None, max_length=300)
+    period_start: DateIn | None = None
+    period_end: DateIn | None = None
+    deadlines: dict[UnitKindIn, DateIn] | None = None
+    own_deadline: DateIn | None = None
+    conference_date: DateIn | None = None
+    instructions: str | None = Field(None, max_length=20000)
+
+
 class ProgressRowOut(Schema):
     unit: UnitRefOut
     due: dt.date

@@ -207,3 +207,22 @@ def test_list_query_counts_do_not_grow_with_the_rows(demo, campaign, frozen, tin
         tinh.get("/reports", campaign=campaign.pk)
     with django_assert_max_num_queries(8):
         tinh.get(f"/review-campaigns/{campaign.pk}/progress")
+
+
+def test_campaign_update_and_close(demo, campaign, frozen, tinh, xa):
+    assert xa.client.patch(f"{API}/review-campaigns/{campaign.pk}", json.dumps({"title": "x"}),
+                           content_type="application/json", headers=xa.headers).status_code == 403
+    changed = tinh.client.patch(f"{API}/review-campaigns/{campaign.pk}",
+                                json.dumps({"title": "Sơ kết giữa nhiệm kỳ (đổi tên)",
+                                            "deadlines": {"commune": "15/12/2026"}}),
+                                content_type="application/json", headers=tinh.headers)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["title"] == "Sơ kết giữa nhiệm kỳ (đổi tên)"
+    assert changed.json()["deadlines"] == {"commune": "2026-12-15"}
+    empty = tinh.client.patch(f"{API}/review-campaigns/{campaign.pk}", json.dumps({"title": None}),
+                              content_type="application/json", headers=tinh.headers)
+    assert empty.status_code == 422 and "title" in _errors(empty)
+    report = xa.post("/reports", {"campaign": campaign.pk, "unit": demo.commune.pk}).json()
+    assert tinh.post(f"/review-campaigns/{campaign.pk}/close").json()["is_closed"]
+    refused = xa.put(f"/reports/{report['id']}/sections", {"sections": {"results": "Muộn rồi"}})
+    assert refused.status_code == 422
