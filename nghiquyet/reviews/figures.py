@@ -3,9 +3,10 @@
 ``report_figures`` (live while the report is a draft or returned; from ``report.figures`` once submitted):
 
 1. targets: the campaign resolution's targets that concern the unit (issued by it, copied down to it, or with
-   figures in its rollups during the campaign's period), plus the unit's own targets in documents related to the
+   figures in its rollups during the campaign's period), plus the targets of the documents related to the
    resolution (documents of the unit or of its ancestors up to the opener that implement the resolution or carry
-   copies of its targets) that are not copies of those. Each is evaluated (``reporting.evaluation.evaluate_many``,
+   copies of its targets, and so on down) that are the unit's own or have figures in its rollups, copies of the
+   rows above left out. Each is evaluated (``reporting.evaluation.evaluate_many``,
    i.e. the unit's rollups) at the latest reporting period ending on or before ``campaign.period_end`` that has
    figures for one of them: baseline, the year's milestone, actual, % of the milestone, % of the term target,
    status, and the approved adjustment in force (its decision), if any;
@@ -225,11 +226,19 @@ def _chain(campaign, unit: Unit) -> list[int]:
 
 def related_documents(campaign, unit: Unit) -> list[int]:
     """The campaign resolution and the documents of the unit or of its ancestors up to the opener that implement it
-    or carry copies of its targets (a commune's congress resolution copying the province's targets)."""
+    or carry copies of its targets (a commune's congress resolution copying the province's targets), and so on
+    down the chain (a branch's document implementing that commune resolution)."""
     resolution_id = campaign.resolution_id
-    found = set(Document.objects.filter(unit_id__in=_chain(campaign, unit)).filter(
-        Q(implements=resolution_id) | Q(targets__copied_from__document_id=resolution_id)).values_list(
-        "pk", flat=True).distinct())
+    chain = _chain(campaign, unit)
+    found, frontier = {resolution_id}, {resolution_id}
+    for _level in range(len(chain)):   # a branch's plan implements its commune's resolution, which copies ours
+        new = set(Document.objects.filter(unit_id__in=chain).filter(
+            Q(implements__in=frontier) | Q(targets__copied_from__document_id__in=frontier)).values_list(
+            "pk", flat=True).distinct()) - found
+        if not new:
+            break
+        found |= new
+        frontier = new
     return [resolution_id, *sorted(found - {resolution_id})]
 
 
@@ -245,16 +254,18 @@ def concerned_targets(campaign, unit: Unit, documents: list[int]) -> list[Target
     copied = set(Target.objects.filter(unit=unit, copied_from__document_id=resolution_id)
                  .values_list("copied_from_id", flat=True))
     with_data = set(RollupCell.objects.filter(
-        unit_id=unit.pk, target__document_id=resolution_id, contributors__gt=0,
+        unit_id=unit.pk, target__document_id__in=documents, contributors__gt=0,
         period__end__gte=campaign.period_start, period__end__lte=campaign.period_end).values_list(
         "target_id", flat=True).distinct())
     chosen = [t for t in candidates if t.unit_id == unit.pk or t.pk in copied or t.pk in with_data]
     chosen_ids = {t.pk for t in chosen}
     others = [d for d in documents if d != resolution_id]
     if others:
-        own = (Target.objects.filter(unit=unit, document_id__in=others).select_related("document")
-               .exclude(copied_from_id__in=chosen_ids).order_by("document_id", "id"))
-        for t in own:
+        # the unit's own targets in the related documents, and those of the documents above it (up to the
+        # opener) that it reports (a commune's own targets reported by its branches), never a copy twice
+        more = (Target.objects.filter(document_id__in=others).filter(Q(unit=unit) | Q(pk__in=with_data))
+                .select_related("document").exclude(copied_from_id__in=chosen_ids).order_by("document_id", "id"))
+        for t in more:
             t.is_own = True
             chosen.append(t)
     return chosen

@@ -133,3 +133,21 @@ def test_live_for_drafts_frozen_once_submitted_live_again_when_returned(demo, do
     report = services.review_report_return(actor=demo.tinh, report=report, comment="Cập nhật số liệu nhiệm vụ.")
     assert report.status == SubmissionStatus.RETURNED
     assert selectors.report_figures(report, user=demo.xa).tasks.done == frozen.tasks.done + 1
+
+
+def test_a_branch_report_in_a_communes_campaign(demo, frozen):
+    from tests.reviews.conftest import make_campaign
+
+    campaign = make_campaign(demo, actor=demo.xa, unit=demo.commune, deadlines={"branch": dt.date(2026, 12, 1)},
+                             title="Sơ kết ở các chi bộ")
+    report = services.review_report_open(actor=demo.chibo, campaign=campaign, unit=demo.branch)
+    figures = selectors.report_figures(report, user=demo.chibo)
+    # the branch's plan implements the commune's resolution (which copies the province's targets)
+    assert any(p.startswith("01-KH/CB") for p in figures.tasks.programs)
+    assert figures.tasks.total == Task.objects.filter(program__unit=demo.branch, program__symbol="01-KH/CB").exclude(
+        status=TaskStatus.CANCELLED).count() > 0
+    # the commune's own targets its branches report have the branch's figures
+    reported = Target.objects.filter(unit=demo.commune, rollups__unit=demo.branch, rollups__contributors__gt=0,
+                                     rollups__period__end__lte=dt.date(2026, 9, 30)).distinct()
+    assert reported.exists()
+    assert {t.pk for t in reported} <= {row.target_id for row in figures.targets}
