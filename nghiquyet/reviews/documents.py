@@ -70,7 +70,8 @@ def targets_table(figures: ReportFigures, *, consolidated: bool = False) -> Tabl
     for t in figures.targets:
         name = f"{t.name} (*)" if t.adjusted else t.name
         row = [t.number, name, t.measure, t.baseline, t.milestone, t.actual, _pct(t.pct_of_plan), t.term_target,
-               _pct(t.pct_of_term), t.status_label or (_("Chưa có số liệu") if t.actual is None else "")]
+               _pct(t.pct_of_term), t.status_label or (_("Chưa có số liệu") if t.actual is None
+                                                          else _("Chưa có kế hoạch năm"))]
         if consolidated:
             row.append(t.contributors)
         rows.append(row)
