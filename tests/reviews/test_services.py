@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Max
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -310,3 +311,37 @@ def test_clean_text_drops_scripts_and_leaves_tidy_plain_text(before, inside, aft
 @given(plain=VIETNAMESE)
 def test_plain_text_only_gets_tidied(plain):
     assert clean_text(plain) == tidy(plain)
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers: no concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_take_one_number(demo, frozen):
+    import threading
+
+    from django.db import connections
+
+    campaign = make_campaign(demo)
+    report = services.review_report_open(actor=demo.xa, campaign=campaign, unit=demo.commune)
+    write(report, demo.xa)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit():
+        try:
+            barrier.wait(timeout=30)
+            services.review_report_submit(actor=demo.xa, report=report)
+            outcomes.append("submitted")
+        except ValidationError:
+            outcomes.append("refused")
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes) == ["refused", "submitted"]
+    assert IssuedDocument.objects.filter(source_kind="review_report", source_id=report.pk).count() == 1
