@@ -115,7 +115,7 @@ def flags_table(figures: ReportFigures) -> Table:
         note = _("Liệt kê %(shown)s trong %(total)s cảnh báo.") % {"shown": len(f.rows), "total": f.total}
     return Table(title=_("Bảng 4. Cảnh báo chất lượng số liệu chưa được giải trình"),
                  columns=[_("TT"), _("Đơn vị"), _("Chỉ tiêu"), _("Kỳ"), _("Cảnh báo")],
-                 rows=[[str(n), r.unit, r.target, r.period, f"{r.kind}: {r.message}"]
+                 rows=[[n, r.unit, r.target, r.period, f"{r.kind}: {r.message}"]
                        for n, r in enumerate(f.rows, start=1)],
                  widths=[6, 18, 26, 12, 38], note=note)
 
@@ -123,7 +123,7 @@ def flags_table(figures: ReportFigures) -> Table:
 def status_table(cons: Consolidation) -> Table:
     rows = []
     for n, row in enumerate(cons.status_rows(), start=1):
-        rows.append([str(n), row.unit_name, row.due.strftime("%d/%m/%Y"), row.state_label,
+        rows.append([n, row.unit_name, row.due.strftime("%d/%m/%Y"), row.state_label,
                      row.submitted_on.strftime("%d/%m/%Y") if row.submitted_on else "", row.symbol])
     return Table(title=_("Tình hình gửi báo cáo của các đơn vị"),
                  columns=[_("TT"), _("Đơn vị"), _("Hạn gửi"), _("Tình trạng"), _("Ngày gửi"), _("Số báo cáo")],
