@@ -23,7 +23,9 @@
 ``consolidation`` (a unit whose report receives other reports): the aggregated targets table is the unit's own
 figures (its rollups: the sums over the subtree), the units whose reports come to it by state, and the annex of
 their proposals. Statuses and proposals are read in chunks (``.iterator``), so 1,000 subordinates never sit in
-memory as model objects; the annex is a generator. Frozen with the report: the targets table and the statuses.
+memory as model objects; the annex is a generator. Frozen with the report: the targets table and the statuses;
+the annex reads the proposals of the reports submitted or accepted at the time it is rendered (a submitted section
+is locked; a report returned later and not yet resubmitted drops out of the annex).
 """
 
 from __future__ import annotations
