@@ -10,12 +10,13 @@ The body follows the usual outline of a sơ kết / tổng kết report:
     III. Bài học kinh nghiệm
     IV. Nhiệm vụ, giải pháp thời gian tới
     V. Đề xuất, kiến nghị
-    (a consolidating unit) Phụ lục 1: the subordinates' reports by state; Phụ lục 2: their proposals, each under its
-    unit's name, in tree order.
+    (signature, recipients)
+    (a consolidating unit, as ``annexes`` after the signature) Phụ lục 1: the subordinates' reports by state;
+    Phụ lục 2: their proposals, each under its unit's name, in tree order.
 
-``blocks`` is a generator: the annexes are read in chunks while the renderer writes, so a consolidation of 1,000
-reports never holds all their texts at once. The letterhead carries the report's number once issued (a draft shows
-the blank number "Số     -BC/ĐU" and an undated place line).
+``blocks`` and ``annexes`` are generators: the annexes are read in chunks while the renderer writes, so a
+consolidation of 1,000 reports never holds all their texts at once. The letterhead carries the report's number
+once issued (a draft shows the blank number "Số     -BC/ĐU" and an undated place line).
 """
 
 from __future__ import annotations
@@ -250,6 +251,10 @@ def _blocks(report: ReviewReport, figures: ReportFigures, cons: Consolidation | 
     yield from _section(sections[SectionKey.SOLUTIONS])
     yield Heading(_("V. Đề xuất, kiến nghị"), level=1)
     yield from _section(sections[SectionKey.PROPOSALS])
+
+
+def _annexes(cons: Consolidation | None) -> Iterator[Block]:
+    """After the signature block: the subordinates' reports by state and their proposals (read in chunks)."""
     if cons is not None:
         yield Heading(_("Phụ lục 1: Tình hình gửi báo cáo của các đơn vị"), level=1)
         yield status_table(cons)
@@ -295,7 +300,7 @@ def report_document(report: ReviewReport, *, user, figures: ReportFigures | None
     return PartyDocument(
         letterhead=letterhead_for(unit, symbol=symbol, date=issued.issued_on if issued else None),
         type_label=TYPE_LABEL, subject=report.subject or selectors.default_subject(report.campaign),
-        blocks=_blocks(report, figures, cons, sections), signature=signature_for(unit),
+        blocks=_blocks(report, figures, cons, sections), annexes=_annexes(cons), signature=signature_for(unit),
         recipients=report_recipients(report), block_count=block_count, file_stem=_file_stem(report))
 
 

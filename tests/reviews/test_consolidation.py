@@ -90,7 +90,11 @@ def test_units_by_state_and_the_proposals_annex(demo, campaign):
     assert not any("Bản nháp" in p.text for p in proposals)
 
     # the document: counts in the body, annex 1 (states) and annex 2 (proposals with their units)
-    blocks = list(report_document(report, user=demo.tinh).blocks)
+    document = report_document(report, user=demo.tinh)
+    blocks = list(document.blocks)
+    annexes = list(document.annexes)        # after the signature block
+    assert not [b for b in blocks if isinstance(b, Heading) and b.text.startswith("Phụ lục")]
+    blocks += annexes
     texts = [b.text for b in blocks if isinstance(b, Heading | Paragraph)]
     annex = texts.index("Phụ lục 2: Đề xuất, kiến nghị của các đơn vị")
     assert demo.commune.name in " ".join(texts[annex:]) and "Và trạm y tế." in texts[annex:]
