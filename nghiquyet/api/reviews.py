@@ -290,6 +290,19 @@ def report_return(request, report_id: Id, payload: ReviewDecisionIn):
     return _report_out(user, report.pk)
 
 
+@router.post("/reports/{report_id}/reopen", response={200: ReportDetailOut, **SAVE_ERRORS}, tags=["reviews"],
+             summary="Mở lại báo cáo đã duyệt để đơn vị sửa (bắt buộc ghi ý kiến)",
+             description="Báo cáo trở về trạng thái bị trả lại, giữ số đã cấp. Thiếu ý kiến: 422 tại `comment`.")
+def report_reopen(request, report_id: Id, payload: ReviewDecisionIn):
+    user = request.auth
+    report = selectors.report_get(user, report_id)
+    try:
+        services.review_report_reopen(actor=user, report=report, version=payload.version, comment=payload.comment)
+    except ReviewConflict as exc:
+        return _conflict(exc)
+    return _report_out(user, report.pk)
+
+
 # ------------------------------------------------------------------ documents
 
 

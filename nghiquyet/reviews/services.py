@@ -5,11 +5,11 @@ with a deadline per level (unit kind) below it and its own deadline for the cons
 cascade: a level's deadline may not fall after the deadline of the level its reports go to.
 
 A report follows the lifecycle of progress reports: draft → submitted → accepted, or → returned (with a comment)
-→ submitted again. Every save checks the version the user loaded (``ReviewConflict``). A report submitted after
-its deadline is marked late, never refused. Submitting freezes the drafted figures into ``report.figures``; the
-first submission takes the report's number ("BC") from the document register (``documents.services
-.document_issue``), later ones keep it. The opener's own report has no reviewer: its submission is final.
-Every write is audited.
+→ submitted again; the reviewer may reopen an accepted report (it goes back as returned). Every save checks the
+version the user loaded (``ReviewConflict``). A report submitted after its deadline is marked late, never refused.
+Submitting freezes the drafted figures into ``report.figures``; the first submission takes the report's number
+("BC") from the document register (``documents.services.document_issue``), later ones keep it. The opener's own
+report has no reviewer: its submission is final. Every write is audited.
 """
 
 from __future__ import annotations
@@ -411,14 +411,15 @@ def _store_file(report_id: int, user_id: int | None) -> None:
     issued_file_enqueue(report_id, user_id)
 
 
-def _decide(actor, report: ReviewReport, version: int | None, *, to: str, comment: str, note: str) -> ReviewReport:
+def _decide(actor, report: ReviewReport, version: int | None, *, to: str, comment: str, note: str,
+            allowed_from: tuple[str, ...] = (SubmissionStatus.SUBMITTED,)) -> ReviewReport:
     report = _load(report)
     reviewer = selectors.reviewer_unit(report.campaign, report.unit)
     if reviewer is None:
         raise ValidationError({"__all__": _("Báo cáo của cấp mở đợt không có cấp duyệt: gửi là ban hành.")})
     _require(actor, Perm.REPORT_APPROVE, reviewer,
              _("Chỉ “%(unit)s” mới được duyệt hoặc trả lại báo cáo này."))
-    if report.status != SubmissionStatus.SUBMITTED:
+    if report.status not in allowed_from:
         raise ValidationError({"__all__": _("Báo cáo đang ở trạng thái “%(status)s”, không thể thực hiện thao tác "
                                             "này.") % {"status": report.get_status_display()}})
     _bump(report, version)
@@ -447,3 +448,14 @@ def review_report_return(*, actor, report: ReviewReport, comment: str, version: 
         raise ValidationError({"comment": _("Ghi rõ lý do trả lại để đơn vị biết cần sửa gì.")})
     return _decide(actor, report, version, to=SubmissionStatus.RETURNED, comment=comment[:2000],
                    note=_("Trả lại báo cáo sơ kết, tổng kết"))
+
+
+@transaction.atomic
+def review_report_reopen(*, actor, report: ReviewReport, comment: str, version: int | None = None) -> ReviewReport:
+    """The reviewer unlocks an accepted report so the unit can correct it (it goes back as returned; its number
+    stays)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Ghi rõ lý do mở lại báo cáo đã duyệt.")})
+    return _decide(actor, report, version, to=SubmissionStatus.RETURNED, comment=comment[:2000],
+                   note=_("Mở lại báo cáo sơ kết, tổng kết đã duyệt"), allowed_from=(SubmissionStatus.ACCEPTED,))

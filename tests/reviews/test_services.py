@@ -238,6 +238,14 @@ def test_return_needs_a_comment_and_the_reviewer(demo, campaign):
     assert report.status == SubmissionStatus.ACCEPTED and report.decided_by == demo.tinh
     with pytest.raises(ValidationError):
         services.review_report_return(actor=demo.tinh, report=report, comment="Muộn rồi")
+    with pytest.raises(ValidationError):
+        services.review_report_reopen(actor=demo.tinh, report=report, comment="")
+    with pytest.raises(PermissionDenied):
+        services.review_report_reopen(actor=demo.xa, report=report, comment="Tự mở lại")
+    symbol = report.issued.symbol
+    report = services.review_report_reopen(actor=demo.tinh, report=report, comment="Sửa số liệu quý III.")
+    assert report.status == SubmissionStatus.RETURNED and report.issued.symbol == symbol
+    write(report, demo.xa, results="Đã sửa.")
     notes = list(AuditEvent.objects.filter(object_id=str(report.pk), content_type__model="reviewreport")
                  .values_list("note", flat=True))
     assert "Trả lại báo cáo sơ kết, tổng kết" in notes and "Duyệt báo cáo sơ kết, tổng kết" in notes
