@@ -205,6 +205,7 @@ NGHIQUYET = {
             "nghiquyet.programs.reminders.reminders_due",
             "nghiquyet.study.reminders.reminders_due",
             "nghiquyet.oversight.reminders.reminders_due",
+            "nghiquyet.reviews.reminders.reminders_due",
             "nghiquyet.resolutions.reminders.reminders_due",
             "nghiquyet.briefings.reminders.reminders_due",
         ]),
