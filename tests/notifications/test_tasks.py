@@ -29,4 +29,4 @@ def test_old_successful_clock_results_are_pruned(db):
     assert prune_results() == 0  # a fresh one stays
     DBTaskResult.objects.filter(pk=result.pk).update(finished_at=timezone.now() - dt.timedelta(days=2))
     assert prune_results() == 1
-    assert not DBTaskResult.objects.exists()
+    assert not DBTaskResult.objects.filter(pk=result.pk).exists()
