@@ -314,12 +314,21 @@ NGHIQUYET = {
         "TERM_ANCHOR_YEAR": env.int("NGHIQUYET_TERM_ANCHOR_YEAR", 2025, minimum=1930, maximum=2200),
         # Largest file accepted when an office registers a document issued outside the app.
         "MAX_UPLOAD_MB": env.int("NGHIQUYET_DOCUMENT_MAX_UPLOAD_MB", 20, minimum=1, maximum=200),
+        # How the "Nơi nhận:" label is printed (DOCX and PDF): "bold_italic" (Hướng dẫn 36-HD/VPTW) or "bold_underline".
+        "RECIPIENTS_LABEL_STYLE": env.choice("NGHIQUYET_DOCUMENT_RECIPIENTS_LABEL_STYLE", "bold_italic",
+                                             ["bold_italic", "bold_underline"]),
     },
     # Review campaigns (sơ kết, tổng kết). A report of a unit with more subordinate reports than this is rendered
     # on the worker with a progress bar; smaller ones render in the request.
     "REVIEWS": {
         "RENDER_INLINE_MAX_UNITS": env.int("NGHIQUYET_REVIEW_RENDER_INLINE_MAX_UNITS", 40, minimum=0),
         "NARRATIVE_MAX_CHARS": env.int("NGHIQUYET_REVIEW_NARRATIVE_MAX_CHARS", 50_000, minimum=1000),
+        # Unit kinds that may open a review campaign: party organizations with something below them (not a branch).
+        "OPENING_KINDS": env.list("NGHIQUYET_REVIEW_OPENING_KINDS", ["central", "province", "district", "sector_bloc",
+                                                                     "commune", "agency", "enterprise"]),
+        # Document types a campaign reviews: resolutions, directives and conclusions (not the programs and plans
+        # implementing them).
+        "REVIEWABLE_TYPES": env.list("NGHIQUYET_REVIEW_REVIEWABLE_TYPES", ["NQ", "CT", "KL"]),
     },
     "PAGE_SIZE": env.int("NGHIQUYET_PAGE_SIZE", 25, minimum=5, maximum=500),
     "API_TOKEN_DAYS": env.int("NGHIQUYET_API_TOKEN_DAYS", 90, minimum=1),

@@ -4,7 +4,9 @@
 - ``/reports``: review reports in the user's scope (a report belongs to its unit: a sibling never sees it), open a
   unit's report, detail with its sections and drafted figures, ``PUT /reports/{id}/sections`` with the loaded
   version (409 with the current version after someone else's save), ``submit``, ``accept``, ``return``;
-- ``GET /reports/{id}/document.docx``, ``.pdf``, ``.xlsx``: the report in the Party's format, rendered now.
+- ``GET /reports/{id}/document.docx``, ``.pdf``, ``.xlsx``: the report in the Party's format, rendered now; a
+  consolidation of more than ``RENDER_INLINE_MAX_UNITS`` subordinate units is rendered on the worker instead (202
+  with the render job's id and its ``/render-jobs/{id}`` address).
 
 Reads go through ``reviews.selectors`` (scoped by ``accounts.scope``), writes through ``reviews.services``: a
 missing role is a 403, a refusal a 422 naming the field in Vietnamese. An id in the path that is unknown or out of
@@ -15,6 +17,7 @@ scope is a 404; an id in the body that cannot be found is a 422. (``/submissions
 
 import io
 
+from django.conf import settings
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -27,6 +30,7 @@ from nghiquyet.api.reviews_schemas import (
     CampaignOut,
     CampaignPatch,
     ProgressOut,
+    RenderJobStartedOut,
     ReportDetailOut,
     ReportOpenIn,
     ReportOut,
@@ -306,11 +310,18 @@ def report_reopen(request, report_id: Id, payload: ReviewDecisionIn):
 # ------------------------------------------------------------------ documents
 
 
-def _document(request, report_id: int, fmt: str) -> HttpResponse:
+def _document(request, report_id: int, fmt: str):
     from nghiquyet.reviews.documents import report_document, report_tables
 
     user = request.auth
     report = selectors.report_get(user, report_id)
+    subordinates = selectors.subordinate_count(report)
+    if subordinates > settings.NGHIQUYET["REVIEWS"]["RENDER_INLINE_MAX_UNITS"]:
+        from nghiquyet.documents.services import render_job_start
+
+        job = render_job_start(actor=user, source_kind=services.SOURCE_KIND, source_id=report.pk, fmt=fmt)
+        return Status(202, {"job_id": job.pk, "status": job.status, "url": f"/api/v1/render-jobs/{job.pk}",
+                            "subordinates": subordinates})
     figures = selectors.report_figures(report, user=user)
     document = report_document(report, user=user, figures=figures)
     out = io.BytesIO()
@@ -331,19 +342,25 @@ def _document(request, report_id: int, fmt: str) -> HttpResponse:
     return safe_download_headers(response)
 
 
-@router.get("/reports/{report_id}/document.docx", response=READ_ERRORS, tags=["reviews"],
-            summary="Tải báo cáo định dạng Word (DOCX) theo thể thức văn bản của Đảng")
+DOCUMENT_RESPONSES = {202: RenderJobStartedOut, **READ_ERRORS}
+LARGE = ("Báo cáo tổng hợp có nhiều hơn `RENDER_INLINE_MAX_UNITS` đơn vị cấp dưới phải báo cáo lên: tệp được tạo ở "
+         "máy chủ xử lý nền, trả 202 với `job_id` và `url` (`/api/v1/render-jobs/{id}`: tiến độ, rồi tải tệp). "
+         "Báo cáo nhỏ: trả tệp ngay (200).")
+
+
+@router.get("/reports/{report_id}/document.docx", response=DOCUMENT_RESPONSES, tags=["reviews"],
+            summary="Tải báo cáo định dạng Word (DOCX) theo thể thức văn bản của Đảng", description=LARGE)
 def report_docx(request, report_id: Id):
     return _document(request, report_id, "docx")
 
 
-@router.get("/reports/{report_id}/document.pdf", response=READ_ERRORS, tags=["reviews"],
-            summary="Tải báo cáo định dạng PDF")
+@router.get("/reports/{report_id}/document.pdf", response=DOCUMENT_RESPONSES, tags=["reviews"],
+            summary="Tải báo cáo định dạng PDF", description=LARGE)
 def report_pdf(request, report_id: Id):
     return _document(request, report_id, "pdf")
 
 
-@router.get("/reports/{report_id}/document.xlsx", response=READ_ERRORS, tags=["reviews"],
-            summary="Tải các bảng số liệu của báo cáo (XLSX)")
+@router.get("/reports/{report_id}/document.xlsx", response=DOCUMENT_RESPONSES, tags=["reviews"],
+            summary="Tải các bảng số liệu của báo cáo (XLSX)", description=LARGE)
 def report_xlsx(request, report_id: Id):
     return _document(request, report_id, "xlsx")

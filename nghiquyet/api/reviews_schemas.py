@@ -180,7 +180,8 @@ class VersionIn(Schema):
 
 class ReviewDecisionIn(Schema):
     version: int | None = None
-    comment: str = Field("", max_length=2000)
+    # the service refuses more than ``reviews.services.COMMENT_MAX_CHARS`` characters with a Vietnamese message
+    comment: str = Field("", max_length=20000, description="Ý kiến (tối đa 2.000 ký tự; dài hơn: 422 tại `comment`)")
 
 
 class ReviewConflictOut(Schema):
@@ -188,3 +189,11 @@ class ReviewConflictOut(Schema):
     version: int
     status: str
     updated_at: dt.datetime
+
+
+class RenderJobStartedOut(Schema):
+    """202: the report is too large to render during the request; the worker renders it (follow ``url``)."""
+    job_id: int
+    status: str = Field(description="queued, running, done hoặc failed")
+    url: str = Field(description="`/api/v1/render-jobs/{id}`: tiến độ và đường dẫn tệp khi xong")
+    subordinates: int = Field(description="Số đơn vị cấp dưới phải báo cáo lên (quyết định tạo tệp ngay hay nền)")

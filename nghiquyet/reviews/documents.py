@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.core.text import fold
 from nghiquyet.documents.layout import Block, Heading, Paragraph, PartyDocument, Table
 from nghiquyet.org.models import Unit
@@ -43,6 +44,16 @@ TYPE_CODE = "BC"
 def _lower_first(text: str) -> str:
     """"Quý III/2026" → "quý III/2026" (only the first letter: Roman numerals and names keep their capitals)."""
     return text[:1].lower() + text[1:] if text else text
+
+
+def _n(value: int | Decimal | None) -> str:
+    """A count or amount in the Vietnamese format ("10.485")."""
+    return format_vn_decimal(value or 0)
+
+
+def _percent(value: Decimal | int) -> str:
+    """"86,4 %" (one decimal, trailing zero dropped: "100 %")."""
+    return f"{format_vn_decimal(Decimal(value).quantize(Decimal('0.1')).normalize())} %"
 
 
 def _pct(value: Decimal | None) -> Decimal | None:
@@ -80,7 +91,7 @@ def targets_table(figures: ReportFigures, *, consolidated: bool = False) -> Tabl
     note = _("(*) Chỉ tiêu đã điều chỉnh: %(list)s.") % {"list": "; ".join(notes)} if notes else ""
     title = _("Bảng 1. Kết quả thực hiện các chỉ tiêu")
     if figures.period_label:
-        title += _(" (số liệu %(period)s)") % {"period": _lower_first(figures.period_label)}
+        title += _(" (số liệu %(period)s)") % {"period": figures.period_label}
     numeric = [False, False, False] + [True] * 6 + [False] + ([True] if consolidated else [])
     return Table(title=title, columns=columns, rows=rows, numeric=numeric, widths=widths, note=note)
 
@@ -105,15 +116,15 @@ def inspections_table(figures: ReportFigures) -> Table:
                  rows=rows, numeric=[False] + [True] * 6,
                  note=_("Kiến nghị sau kiểm tra, giám sát: %(n)s, đã hoàn thành %(closed)s (đúng hạn %(on_time)s), "
                         "chưa hoàn thành %(open)s, quá hạn %(overdue)s.") % {
-                     "n": i.recommendations, "closed": i.closed, "on_time": i.closed_on_time, "open": i.open,
-                     "overdue": i.overdue})
+                     "n": _n(i.recommendations), "closed": _n(i.closed), "on_time": _n(i.closed_on_time),
+                     "open": _n(i.open), "overdue": _n(i.overdue)})
 
 
 def flags_table(figures: ReportFigures) -> Table:
     f = figures.flags
     note = ""
     if f.total > len(f.rows):
-        note = _("Liệt kê %(shown)s trong %(total)s cảnh báo.") % {"shown": len(f.rows), "total": f.total}
+        note = _("Liệt kê %(shown)s trong %(total)s cảnh báo.") % {"shown": _n(len(f.rows)), "total": _n(f.total)}
     return Table(title=_("Bảng 4. Cảnh báo chất lượng số liệu chưa được giải trình"),
                  columns=[_("TT"), _("Đơn vị"), _("Chỉ tiêu"), _("Kỳ"), _("Cảnh báo")],
                  rows=[[n, r.unit, r.target, r.period, f"{r.kind}: {r.message}"]
@@ -162,12 +173,12 @@ def _targets_summary(figures: ReportFigures) -> str:
     if not figures.targets:
         return _("Chưa có chỉ tiêu nào của nghị quyết được giao cho đơn vị.")
     labels = {t.status: t.status_label for t in figures.targets if t.status}
-    parts = [f"{_lower_first(labels[s])} {counts[s]}" for s in TargetStatus.values if counts.get(s)]
+    parts = [f"{_lower_first(labels[s])} {_n(counts[s])}" for s in TargetStatus.values if counts.get(s)]
     if counts.get(""):
-        parts.append(_("chưa có số liệu %(n)s") % {"n": counts[""]})
-    text = _("Theo dõi %(n)s chỉ tiêu") % {"n": len(figures.targets)}
+        parts.append(_("chưa có số liệu %(n)s") % {"n": _n(counts[""])})
+    text = _("Theo dõi %(n)s chỉ tiêu") % {"n": _n(len(figures.targets))}
     if figures.period_label:
-        text += _(", số liệu đến hết %(period)s") % {"period": _lower_first(figures.period_label)}
+        text += _(", số liệu đến hết %(period)s") % {"period": figures.period_label}
     return f"{text}: {', '.join(parts)}."
 
 
@@ -176,14 +187,14 @@ def _study_text(figures: ReportFigures) -> str:
     if not s.available or not s.members:
         return _("Chưa có số liệu học tập, quán triệt nghị quyết.")
     return _("Đã có %(studied)s/%(members)s đảng viên học tập, quán triệt Nghị quyết số %(resolution)s "
-             "(%(pct)s%%); %(held)s/%(expected)s đơn vị tổ chức hội nghị học tập (đúng hạn %(on_time)s, muộn "
+             "(%(pct)s); %(held)s/%(expected)s đơn vị tổ chức hội nghị học tập (đúng hạn %(on_time)s, muộn "
              "%(late)s, chưa tổ chức %(missing)s); bài thu hoạch: đã nhận %(received)s/%(wexpected)s, quá hạn "
              "%(overdue)s.") % {
-        "studied": s.studied, "members": s.members, "resolution": s.resolution,
-        "pct": str(s.percent or 0).replace(".", ","), "held": s.sessions_on_time + s.sessions_late,
-        "expected": s.sessions_expected, "on_time": s.sessions_on_time, "late": s.sessions_late,
-        "missing": s.sessions_missing, "received": s.writeups_received, "wexpected": s.writeups_expected,
-        "overdue": s.writeups_overdue}
+        "studied": _n(s.studied), "members": _n(s.members), "resolution": s.resolution,
+        "pct": _percent(s.percent or 0), "held": _n(s.sessions_on_time + s.sessions_late),
+        "expected": _n(s.sessions_expected), "on_time": _n(s.sessions_on_time), "late": _n(s.sessions_late),
+        "missing": _n(s.sessions_missing), "received": _n(s.writeups_received), "wexpected": _n(s.writeups_expected),
+        "overdue": _n(s.writeups_overdue)}
 
 
 def _tasks_text(figures: ReportFigures) -> str:
@@ -192,8 +203,8 @@ def _tasks_text(figures: ReportFigures) -> str:
         return _("Đơn vị chưa có chương trình hành động thực hiện nghị quyết trong hệ thống.")
     return _("Chương trình, kế hoạch: %(programs)s. Tổng số %(total)s nhiệm vụ: hoàn thành %(done)s (đúng hạn "
              "%(on_time)s), đang thực hiện %(in_progress)s, chưa thực hiện %(not_started)s, quá hạn %(overdue)s.") % {
-        "programs": "; ".join(t.programs), "total": t.total, "done": t.done, "on_time": t.done_on_time,
-        "in_progress": t.in_progress, "not_started": t.not_started, "overdue": t.overdue}
+        "programs": "; ".join(t.programs), "total": _n(t.total), "done": _n(t.done), "on_time": _n(t.done_on_time),
+        "in_progress": _n(t.in_progress), "not_started": _n(t.not_started), "overdue": _n(t.overdue)}
 
 
 def _opening(report: ReviewReport) -> str:
@@ -224,16 +235,16 @@ def _blocks(report: ReviewReport, figures: ReportFigures, cons: Consolidation | 
     yield Heading(_("5. Chất lượng số liệu"), level=2)
     if figures.flags.total:
         yield Paragraph(_("Còn %(n)s cảnh báo chất lượng số liệu chưa được giải trình.") % {
-            "n": figures.flags.total})
+            "n": _n(figures.flags.total)})
         yield flags_table(figures)
     else:
         yield Paragraph(_("Không còn cảnh báo chất lượng số liệu nào chưa được giải trình."))
     number = 6
     if cons is not None:
         yield Heading(_("%(n)s. Tình hình báo cáo của các đơn vị") % {"n": number}, level=2)
-        parts = ", ".join(f"{label.lower()} {count}" for _state, label, count in cons.count_rows())
+        parts = ", ".join(f"{_lower_first(label)} {_n(count)}" for _state, label, count in cons.count_rows())
         yield Paragraph(_("Có %(n)s đơn vị phải gửi báo cáo: %(parts)s (chi tiết tại Phụ lục 1).") % {
-            "n": cons.expected, "parts": parts or _("chưa có báo cáo")})
+            "n": _n(cons.expected), "parts": parts or _("chưa có báo cáo")})
         number += 1
     yield Heading(_("%(n)s. Kết quả trên các lĩnh vực") % {"n": number}, level=2)
     yield from _section(sections[SectionKey.RESULTS])

@@ -23,9 +23,11 @@
 ``consolidation`` (a unit whose report receives other reports): the aggregated targets table is the unit's own
 figures (its rollups: the sums over the subtree), the units whose reports come to it by state, and the annex of
 their proposals. Statuses and proposals are read in chunks (``.iterator``), so 1,000 subordinates never sit in
-memory as model objects; the annex is a generator. Frozen with the report: the targets table and the statuses;
-the annex reads the proposals of the reports submitted or accepted at the time it is rendered (a submitted section
-is locked; a report returned later and not yet resubmitted drops out of the annex).
+memory as model objects; the annex is a generator. Frozen with the report when it is submitted: the targets
+table, the statuses and the proposals annex (each proposal's unit id and name, section id and text, as submitted
+then), so a subordinate report returned, reopened or corrected later does not change the issued report. A draft
+reads the proposals of the reports submitted or accepted at the time it is rendered (a report returned and not
+yet resubmitted drops out of its annex).
 """
 
 from __future__ import annotations
@@ -435,6 +437,7 @@ class Proposal:
     unit_id: int
     unit_name: str
     text: str
+    section_id: int | None = None
 
 
 @dataclass
@@ -446,6 +449,7 @@ class Consolidation:
     expected: int
     frozen_rows: list[StatusRow] | None = None
     today: dt.date | None = None
+    frozen_proposals: list[dict] | None = None
 
     @property
     def targets(self) -> list[TargetFigure]:
@@ -469,22 +473,18 @@ class Consolidation:
 
     def proposals(self) -> Iterator[Proposal]:
         """The "proposals" section of each subordinate report submitted or accepted, with its unit, in tree order
-        (read in chunks: never all texts at once)."""
+        (read in chunks: never all texts at once). Once the report is submitted: the proposals as they were then
+        (a subordinate report returned or corrected later does not change the issued report)."""
+        if self.frozen_proposals is not None:
+            for item in self.frozen_proposals:
+                yield _decode(Proposal, item)
+            return
         yield from _proposals(self.report)
 
 
 def _reviewees(report: ReviewReport) -> tuple[set[int], list[tuple[int, str]]]:
     """The ids of the units whose reports come to ``report``'s unit, and all owing units under it (id, path)."""
-    campaign, unit = report.campaign, report.unit
-    owing = list(Unit.objects.filter(selectors.owing_units_q(campaign), path__under=unit.path)
-                 .exclude(pk=unit.pk).values_list("pk", "path").iterator(chunk_size=2000))
-    ids = {pk for pk, _path in owing}
-    mine = set()
-    for pk, path in owing:
-        between = path_ids(path)[path_ids(path).index(unit.pk) + 1:-1] if unit.pk in path_ids(path) else []
-        if not any(a in ids for a in between):
-            mine.add(pk)
-    return mine, owing
+    return selectors.reviewee_ids(report.campaign, report.unit)
 
 
 def _status_rows(report: ReviewReport, *, today: dt.date) -> Iterator[StatusRow]:
@@ -517,10 +517,10 @@ def _proposals(report: ReviewReport) -> Iterator[Proposal]:
         report__campaign=report.campaign, report__unit__path__under=report.unit.path, key=SectionKey.PROPOSALS,
         report__status__in=(SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED))
         .exclude(report__unit=report.unit).exclude(text="").order_by("report__unit__path")
-        .values_list("report__unit_id", "report__unit__name", "text").iterator(chunk_size=CHUNK))
-    for unit_id, name, text in rows:
+        .values_list("report__unit_id", "report__unit__name", "text", "pk").iterator(chunk_size=CHUNK))
+    for unit_id, name, text, pk in rows:
         if unit_id in mine:
-            yield Proposal(unit_id=unit_id, unit_name=name, text=text)
+            yield Proposal(unit_id=unit_id, unit_name=name, text=text, section_id=pk)
 
 
 def _counts(report: ReviewReport, today: dt.date) -> tuple[dict[str, int], int]:
@@ -548,7 +548,8 @@ def consolidation(report: ReviewReport, *, user, today: dt.date | None = None,
     if frozen:
         rows = [_decode(StatusRow, r) for r in frozen.get("rows", [])]
         return Consolidation(report=report, unit=report.unit, figures=figures, counts=dict(frozen.get("counts", {})),
-                             expected=len(rows), frozen_rows=rows, today=today)
+                             expected=len(rows), frozen_rows=rows, today=today,
+                             frozen_proposals=frozen.get("proposals"))
     counts, expected = _counts(report, today)
     return Consolidation(report=report, unit=report.unit, figures=figures, counts=counts, expected=expected,
                          today=today)
@@ -562,7 +563,10 @@ def freeze(report: ReviewReport, *, user) -> dict:
         counts: dict[str, int] = {}
         for row in rows:
             counts[row.state] = counts.get(row.state, 0) + 1
-        data["consolidation"] = {"counts": counts, "rows": [_encode(r) for r in rows]}
+        # the proposals as submitted at this moment (their source: unit, section and the text itself), so that a
+        # subordinate report returned or reopened later, then corrected, does not change what this report issued
+        proposals = [_encode(p) for p in _proposals(report)]
+        data["consolidation"] = {"counts": counts, "rows": [_encode(r) for r in rows], "proposals": proposals}
     return data
 
 

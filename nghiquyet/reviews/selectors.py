@@ -113,6 +113,35 @@ def reviewer_map(campaign: Campaign, paths: Iterable[tuple[int, str]]) -> dict[i
     return out
 
 
+def reviewee_ids(campaign: Campaign, unit: Unit) -> tuple[set[int], list[tuple[int, str]]]:
+    """The ids of the units whose reports come to ``unit`` (owing units under it with no owing unit in between),
+    and all owing units under it as (id, path); one query, read in chunks."""
+    owing = list(Unit.objects.filter(owing_units_q(campaign), path__under=unit.path).exclude(pk=unit.pk)
+                 .values_list("pk", "path").iterator(chunk_size=2000))
+    ids = {pk for pk, _path in owing}
+    mine = set()
+    for pk, path in owing:
+        ancestors = path_ids(path)
+        between = ancestors[ancestors.index(unit.pk) + 1:-1] if unit.pk in ancestors else []
+        if not any(a in ids for a in between):
+            mine.add(pk)
+    return mine, owing
+
+
+def subordinate_count(report: ReviewReport) -> int:
+    """How many units owe their report to ``report``'s unit in its campaign (whether they have written it or not):
+    the size of the consolidation, which decides between rendering its documents now and on the worker
+    (``NGHIQUYET["REVIEWS"]["RENDER_INLINE_MAX_UNITS"]``)."""
+    return len(reviewee_ids(report.campaign, report.unit)[0])
+
+
+def renders_inline(report: ReviewReport) -> bool:
+    """Is the report small enough to render its documents during the request (else: a render job)?"""
+    from django.conf import settings
+
+    return subordinate_count(report) <= settings.NGHIQUYET["REVIEWS"]["RENDER_INLINE_MAX_UNITS"]
+
+
 def default_subject(campaign: Campaign) -> str:
     """"Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết số 01-NQ/ĐH ngày 16/10/2025 của Đại hội đại biểu …"."""
     from nghiquyet.resolutions.symbols import document_types

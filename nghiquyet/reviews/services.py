@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,6 +27,9 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
+from nghiquyet.core.numbers import format_vn_decimal
+from nghiquyet.core.text import fold
+from nghiquyet.notifications.reminders import date_vn
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.reporting.models import SubmissionStatus
 from nghiquyet.resolutions.models import Document
@@ -42,6 +46,19 @@ REPORT_FIELDS = ["campaign", "unit", "status", "subject"]
 REPORT_TYPE_CODE = "BC"
 SOURCE_KIND = "review_report"
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+#: The longest comment a reviewer may write when accepting, returning or reopening a report (the decision form uses
+#: it as its ``max_length``); a longer one is refused, never cut.
+COMMENT_MAX_CHARS = 2000
+
+
+def opening_kinds() -> list[str]:
+    """Unit kinds that may open a campaign (``NGHIQUYET["REVIEWS"]["OPENING_KINDS"]``)."""
+    return list(settings.NGHIQUYET["REVIEWS"]["OPENING_KINDS"])
+
+
+def reviewable_types() -> list[str]:
+    """Document type codes a campaign may review (``NGHIQUYET["REVIEWS"]["REVIEWABLE_TYPES"]``: NQ, CT, KL)."""
+    return list(settings.NGHIQUYET["REVIEWS"]["REVIEWABLE_TYPES"])
 
 
 class ReviewConflict(ValidationError):
@@ -58,10 +75,6 @@ class ReviewConflict(ValidationError):
 def _require(actor, perm: str, unit: Unit, message: str) -> None:
     if not can(actor, perm, unit):
         raise PermissionDenied(message % {"unit": unit.name})
-
-
-def _vn(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 # ---------------------------------------------------------------- campaigns
@@ -112,7 +125,7 @@ def _check_deadlines(unit: Unit, raw: dict, own_deadline: dt.date | None, errors
         if after:
             errors["deadlines"] = _("Hạn nộp của %(kind)s (%(day)s) không được sau hạn hoàn thành báo cáo của cấp mở "
                                     "đợt (%(own)s).") % {"kind": UnitKind(after[0]).label.lower(),
-                                                        "day": _vn(out[after[0]]), "own": _vn(own_deadline)}
+                                                        "day": date_vn(out[after[0]]), "own": date_vn(own_deadline)}
             return {}
     # A level reports to the nearest level above it that also reports: it must be due no later than that one.
     rows = list(Unit.objects.filter(path__under=unit.path, kind__in=list(out), valid_to__isnull=True)
@@ -127,8 +140,8 @@ def _check_deadlines(unit: Unit, raw: dict, own_deadline: dt.date | None, errors
         if out[lower] > out[upper]:
             errors["deadlines"] = _("Cấp dưới phải nộp trước cấp trên: hạn của %(lower)s (%(a)s) đang sau hạn của "
                                     "%(upper)s (%(b)s) mà nó báo cáo lên.") % {
-                "lower": UnitKind(lower).label.lower(), "a": _vn(out[lower]),
-                "upper": UnitKind(upper).label.lower(), "b": _vn(out[upper])}
+                "lower": UnitKind(lower).label.lower(), "a": date_vn(out[lower]),
+                "upper": UnitKind(upper).label.lower(), "b": date_vn(out[upper])}
             return {}
     return {k: d.isoformat() for k, d in sorted(out.items())}
 
@@ -160,7 +173,7 @@ def _check_campaign(unit: Unit, values: dict, errors: dict) -> None:
             errors["conference_date"] = _("Ngày hội nghị không hợp lệ.")
         elif own is not None and conference < own:
             errors["conference_date"] = _("Ngày hội nghị không được trước hạn hoàn thành báo cáo (%(own)s).") % {
-                "own": _vn(own)}
+                "own": date_vn(own)}
     values["conference_date"] = conference or None
     values["instructions"] = (values.get("instructions") or "").strip()[:20000]
     values["deadlines"] = _check_deadlines(unit, values.get("deadlines") or {}, own, errors)
@@ -171,9 +184,24 @@ def _check_campaign(unit: Unit, values: dict, errors: dict) -> None:
                 "kind": UnitKind(early[0]).label.lower()}
 
 
+def _check_opener(unit: Unit, errors: dict) -> None:
+    if unit.kind not in opening_kinds():
+        errors["unit"] = _("%(kind)s “%(unit)s” không mở được đợt sơ kết, tổng kết: chỉ cấp ủy có tổ chức đảng trực "
+                           "thuộc mới mở đợt.") % {"kind": UnitKind(unit.kind).label, "unit": unit.name}
+
+
 def _check_resolution(unit: Unit, resolution: Document, errors: dict) -> None:
     if resolution is None:
         errors["resolution"] = _("Chọn nghị quyết.")
+    elif resolution.type_code not in reviewable_types():
+        from nghiquyet.resolutions.symbols import document_types
+
+        allowed = ", ".join(str(document_types().get(code, code)).lower() for code in reviewable_types())
+        errors["resolution"] = _("Văn bản %(symbol)s là %(type)s: chỉ sơ kết, tổng kết %(allowed)s (không sơ kết "
+                                 "chương trình, kế hoạch thực hiện).") % {
+            "symbol": resolution.symbol, "type": str(document_types().get(resolution.type_code,
+                                                                          resolution.type_code)).lower(),
+            "allowed": allowed}
     elif not unit.path.startswith(resolution.unit.path) and resolution.unit.kind != UnitKind.CENTRAL:
         errors["resolution"] = _("Chỉ sơ kết, tổng kết nghị quyết của đơn vị mình hoặc của cấp trên.")
 
@@ -187,6 +215,7 @@ def campaign_create(*, actor, unit: Unit, resolution: Document, kind: str, title
               "deadlines": deadlines, "own_deadline": own_deadline, "conference_date": conference_date,
               "instructions": instructions}
     errors: dict[str, str] = {}
+    _check_opener(unit, errors)
     _check_resolution(unit, resolution, errors)
     _check_campaign(unit, values, errors)
     if errors:
@@ -395,20 +424,55 @@ def review_report_submit(*, actor, report: ReviewReport, version: int | None = N
     changes = {"status": [before, report.status], "is_late": [None, report.is_late]}
     if first:
         changes["issued"] = [None, report.issued.symbol]
+    else:
+        _register_update(actor, report)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=report, unit=report.unit, changes=changes,
                  note=_("Gửi báo cáo sơ kết, tổng kết") if report.unit_id != report.campaign.unit_id
                  else _("Ban hành báo cáo sơ kết, tổng kết"))
-    # The register keeps the file as submitted (rendered on the worker once this has committed).
-    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    report_id = report.pk
-    transaction.on_commit(lambda: _store_file(report_id, user_id))
+    # The register keeps the file as submitted (rendered on the worker once this has committed; again after a
+    # later submission, replacing the file of the earlier one).
+    _queue_file(actor, report)
     return report
 
 
-def _store_file(report_id: int, user_id: int | None) -> None:
+def _register_update(actor, report: ReviewReport) -> None:
+    """A later submission (after a return or a reopening) keeps the report's number; the register's row follows
+    what was submitted: its title (the subject), its recipients and the folded search text."""
+    from nghiquyet.documents.models import IssuedDocument
+
+    document = IssuedDocument.objects.select_for_update().select_related("unit").get(pk=report.issued_id)
+    title = (report.subject or selectors.default_subject(report.campaign)).strip()
+    recipients = (report.recipients or "").strip()
+    changes = {}
+    if document.title != title:
+        changes["title"] = [document.title, title]
+        document.title = title
+    if document.recipients != recipients:
+        changes["recipients"] = [document.recipients, recipients]
+        document.recipients = recipients
+    if not changes:
+        return
+    # the same folding as ``documents.services`` (symbol, title, unit, signer), so the register finds the new title
+    document.search_text = fold(" ".join([document.symbol, document.title, document.unit.name,
+                                          document.signer_name]))[:900]
+    document.save(update_fields=["title", "recipients", "search_text"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=document, unit=document.unit, changes=changes,
+                 note=_("Cập nhật sổ văn bản theo báo cáo gửi lại"))
+    report.issued = document
+
+
+def _queue_file(actor, report: ReviewReport) -> None:
+    """Queue the rendering of the issued file once committed, for the report at its current version (the worker
+    skips it if the report has changed since)."""
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    report_id, version = report.pk, report.version
+    transaction.on_commit(lambda: _store_file(report_id, user_id, version))
+
+
+def _store_file(report_id: int, user_id: int | None, version: int | None = None) -> None:
     from nghiquyet.reviews.tasks import issued_file_enqueue
 
-    issued_file_enqueue(report_id, user_id)
+    issued_file_enqueue(report_id, user_id, version)
 
 
 def _decide(actor, report: ReviewReport, version: int | None, *, to: str, comment: str, note: str,
@@ -434,19 +498,34 @@ def _decide(actor, report: ReviewReport, version: int | None, *, to: str, commen
     return report
 
 
+def _comment(comment: str | None, *, required: str = "") -> str:
+    """The comment, trimmed; refused (never cut) when longer than ``COMMENT_MAX_CHARS``; ``required``: the message
+    when it is empty and must not be."""
+    comment = (comment or "").strip()
+    if required and not comment:
+        raise ValidationError({"comment": required})
+    if len(comment) > COMMENT_MAX_CHARS:
+        raise ValidationError({"comment": _("Ý kiến dài %(n)s ký tự, vượt quá %(max)s ký tự cho phép: hãy rút gọn "
+                                            "(có thể ghi chi tiết trong văn bản gửi kèm).") % {
+            "n": format_vn_decimal(len(comment)), "max": format_vn_decimal(COMMENT_MAX_CHARS)}})
+    return comment
+
+
 @transaction.atomic
 def review_report_accept(*, actor, report: ReviewReport, version: int | None = None,
                          comment: str = "") -> ReviewReport:
-    return _decide(actor, report, version, to=SubmissionStatus.ACCEPTED, comment=(comment or "").strip()[:2000],
-                   note=_("Duyệt báo cáo sơ kết, tổng kết"))
+    report = _decide(actor, report, version, to=SubmissionStatus.ACCEPTED, comment=_comment(comment),
+                     note=_("Duyệt báo cáo sơ kết, tổng kết"))
+    if report.issued_id and not report.issued.file:
+        # The file queued at submission is skipped by the worker once the version has moved on: queue it again.
+        _queue_file(actor, report)
+    return report
 
 
 @transaction.atomic
 def review_report_return(*, actor, report: ReviewReport, comment: str, version: int | None = None) -> ReviewReport:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("Ghi rõ lý do trả lại để đơn vị biết cần sửa gì.")})
-    return _decide(actor, report, version, to=SubmissionStatus.RETURNED, comment=comment[:2000],
+    comment = _comment(comment, required=_("Ghi rõ lý do trả lại để đơn vị biết cần sửa gì."))
+    return _decide(actor, report, version, to=SubmissionStatus.RETURNED, comment=comment,
                    note=_("Trả lại báo cáo sơ kết, tổng kết"))
 
 
@@ -454,8 +533,6 @@ def review_report_return(*, actor, report: ReviewReport, comment: str, version: 
 def review_report_reopen(*, actor, report: ReviewReport, comment: str, version: int | None = None) -> ReviewReport:
     """The reviewer unlocks an accepted report so the unit can correct it (it goes back as returned; its number
     stays)."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("Ghi rõ lý do mở lại báo cáo đã duyệt.")})
-    return _decide(actor, report, version, to=SubmissionStatus.RETURNED, comment=comment[:2000],
+    comment = _comment(comment, required=_("Ghi rõ lý do mở lại báo cáo đã duyệt."))
+    return _decide(actor, report, version, to=SubmissionStatus.RETURNED, comment=comment,
                    note=_("Mở lại báo cáo sơ kết, tổng kết đã duyệt"), allowed_from=(SubmissionStatus.ACCEPTED,))

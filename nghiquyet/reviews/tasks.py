@@ -2,8 +2,11 @@
 number, as submitted: the figures are frozen) as DOCX and stores it on the register's row
 (``documents.services.issued_file_attach``), so the document register holds every report with its file.
 
-Rendered as the user who submitted (the builder checks that they may read the report); a failure is logged and
-leaves the register row without a file (the report can still be downloaded, rendered on request).
+The task carries the report's version at the time it was queued: the worker renders only if the report is still
+submitted or accepted at that version (a report returned, reopened or submitted again since is skipped, logged;
+the later submission queued its own file; an acceptance queues it again if no file was stored). Rendered as the
+user who submitted (the builder checks that they may read the report); a failure is logged and leaves the register
+row without a file (the report can still be downloaded, rendered on request).
 """
 
 from __future__ import annotations
@@ -17,16 +20,23 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 
-def issued_file_store(report_id: int, user_id: int | None) -> bool:
-    """Render and attach now (the task body; also used by tests). True when a file was stored."""
+def issued_file_store(report_id: int, user_id: int | None, version: int | None = None) -> bool:
+    """Render and attach now (the task body; also used by tests). True when a file was stored; False (logged) when
+    the report is not submitted or accepted at ``version`` any more."""
     from nghiquyet.documents.registry import builder_for
     from nghiquyet.documents.render_docx import render_docx
     from nghiquyet.documents.services import issued_file_attach
+    from nghiquyet.reporting.models import SubmissionStatus
     from nghiquyet.reviews.models import ReviewReport
 
     report = ReviewReport.objects.select_related("issued").filter(pk=report_id).first()
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     if report is None or report.issued is None or user is None:
+        return False
+    if report.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED) or (
+            version is not None and report.version != version):
+        logger.info("Review report %s: issued file skipped (now %s at version %s, queued for version %s)",
+                    report_id, report.status, report.version, version)
         return False
     try:
         built = builder_for("review_report")(report.pk, user=user)
@@ -43,12 +53,12 @@ def issued_file_store(report_id: int, user_id: int | None) -> bool:
 
 
 @task()
-def issued_file_run(report_id: int, user_id: int | None) -> bool:
-    return issued_file_store(report_id, user_id)
+def issued_file_run(report_id: int, user_id: int | None, version: int | None = None) -> bool:
+    return issued_file_store(report_id, user_id, version)
 
 
-def issued_file_enqueue(report_id: int, user_id: int | None) -> None:
+def issued_file_enqueue(report_id: int, user_id: int | None, version: int | None = None) -> None:
     try:
-        issued_file_run.enqueue(report_id, user_id)
+        issued_file_run.enqueue(report_id, user_id, version)
     except Exception:   # the queue is unavailable: the report is submitted all the same
         logger.exception("Review report %s: could not queue the issued file", report_id)

@@ -60,7 +60,7 @@ def test_the_submitted_report_as_a_party_document(demo, submitted):
     texts = _texts(blocks)
     assert "Văn hóa, xã hội có nhiều chuyển biến." in texts and "Công tác chỉ đạo có lúc chưa quyết liệt." in texts
     tables = [b for b in blocks if isinstance(b, Table)]
-    assert tables[0].title.startswith("Bảng 1. Kết quả thực hiện các chỉ tiêu (số liệu quý III/2026)")
+    assert tables[0].title.startswith("Bảng 1. Kết quả thực hiện các chỉ tiêu (số liệu Quý III/2026)")
     assert tables[0].columns[4] == "Kế hoạch năm 2026" and len(tables[0].rows) >= 10
 
 
