@@ -17,6 +17,7 @@ from nghiquyet.api.schemas import READ_ERRORS, Id
 from nghiquyet.core.files import stored_file_response
 from nghiquyet.documents import selectors
 from nghiquyet.documents.models import RenderStatus
+from nghiquyet.documents.services import issued_file_ensure, missing_file_message
 from nghiquyet.org.models import Unit
 
 router = Router(tags=["documents"])
@@ -47,11 +48,11 @@ def document_detail(request, document_id: Id):
 
 
 @router.get("/documents/{document_id}/file", response=READ_ERRORS, url_name="document_file",
-            summary="Tải tệp của văn bản (luôn là tệp đính kèm)")
+            summary="Tải tệp của văn bản (luôn là tệp đính kèm; văn bản lập trong ứng dụng chưa có tệp được tạo ngay)")
 def document_file(request, document_id: Id):
-    document = selectors.issued_get(request.auth, document_id)
+    document = issued_file_ensure(document=selectors.issued_get(request.auth, document_id), user=request.auth)
     if not document.file:
-        raise Http404
+        raise Http404(missing_file_message(document))
     return stored_file_response(document.file, document.file_name or f"{document.symbol}",
                                 not_found=_("Không tìm thấy tệp văn bản."))
 

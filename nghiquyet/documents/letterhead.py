@@ -100,8 +100,10 @@ def term_of(unit: Unit, on: dt.date) -> tuple[int, int]:
 
 
 def symbol_of(number: int, type_code: str, issuer_code: str) -> str:
-    """The register's symbol without "Số ": "01-BC/ĐU"."""
-    return f"{number:02d}-{type_code}/{issuer_code}"
+    """The register's symbol without "Số ": "01-BC/ĐU" (``resolutions.symbols.Symbol``, the one rule)."""
+    from nghiquyet.resolutions.symbols import Symbol
+
+    return str(Symbol(number=number, type_code=type_code, issuer_code=issuer_code))
 
 
 def symbol_text(number: int | None, type_code: str, issuer_code: str) -> str:
@@ -205,9 +207,12 @@ def vn_date_line(place: str, day: dt.date | None) -> str:
         year = timezone.localdate().year
         text = f"ngày {BLANK_NUMBER}tháng {BLANK_NUMBER}năm {year}"
     else:
-        text = f"ngày {day.day:02d} tháng {_month(day.month)} năm {day.year}"
+        day_text, month_text = day_month(day)
+        text = f"ngày {day_text} tháng {month_text} năm {day.year}"
     return f"{place}, {text}" if place else text
 
 
-def _month(month: int) -> str:
-    return f"{month:02d}" if month < 3 else str(month)
+def day_month(day: dt.date) -> tuple[str, str]:
+    """The day and month as a Party document writes them (Hướng dẫn 36-HD/VPTW): a leading 0 for days below 10
+    and for months below 3 ("05", "02"; "10", "7", "11"). The one rule for every place-and-date line."""
+    return f"{day.day:02d}", (f"{day.month:02d}" if day.month < 3 else str(day.month))

@@ -8,9 +8,13 @@
 * The type label (bold caps, 16pt) and the subject (bold) centred, a "-----" separator, the body: headings (level
   1 bold caps, 2 bold, 3 bold italic), justified paragraphs with a first-line indent, tables (caption, header row
   bold and repeated on each page, numeric columns right-aligned in the Vietnamese format "1.234,5").
-* Closing: a borderless two-column table, "Nơi nhận:" (bold italic 12pt) and its lines (11pt) on the left, the
+* Closing: a borderless two-column table, "Nơi nhận:" (12pt, bold italic or bold underlined as
+  ``RECIPIENTS_LABEL_STYLE`` says) and its lines (11pt) on the left, the
   signature block (on behalf, title, space to sign, name) on the right. Page numbers centred in the top margin,
   from page 2 on.
+
+Every text goes through ``documents.text.xml_text`` (``cell_text`` and ``_Writer.para``): control characters that
+Word's XML refuses are dropped instead of failing the whole file.
 
 Table rows are written as raw WordprocessingML (python-docx's ``add_row`` re-walks the table for every cell), so a
 consolidation of 1,000 units stays fast; ``progress(done, total)`` is called after each block.
@@ -33,6 +37,7 @@ from docx.shared import Mm, Pt
 from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.documents.layout import Heading, Paragraph, PartyDocument, Table
 from nghiquyet.documents.letterhead import upper, vn_date_line
+from nghiquyet.documents.text import xml_text
 
 PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
 RECIPIENTS_LABEL = "Nơi nhận:"
@@ -42,6 +47,15 @@ TWIPS_PER_MM = 56.6929
 
 def conf() -> dict:
     return settings.NGHIQUYET["DOCUMENTS"]
+
+
+#: "Nơi nhận:" label styles (``RECIPIENTS_LABEL_STYLE``): bold italic (the default) or bold underlined.
+RECIPIENTS_LABEL_STYLES = ("bold_italic", "bold_underline")
+
+
+def recipients_label_style() -> str:
+    style = conf().get("RECIPIENTS_LABEL_STYLE", "bold_italic")
+    return style if style in RECIPIENTS_LABEL_STYLES else "bold_italic"
 
 
 #: Decimals printed in a table cell at most (a ratio computed as 2,876173 prints 2,88); XLSX keeps the full value.
@@ -62,8 +76,8 @@ def cell_text(value) -> str:
                 number = number.quantize(Decimal(1).scaleb(-CELL_DECIMALS))
             return format_vn_decimal(number)
         except (ValueError, ArithmeticError):
-            return str(value)
-    return str(value)
+            return xml_text(value)
+    return xml_text(value)
 
 
 def _set_fonts(rpr, font: str) -> None:
@@ -132,8 +146,8 @@ class _Writer:
             rpr = defaults.find(qn("w:rPrDefault"))
             if rpr is not None and rpr.find(qn("w:rPr")) is not None:
                 _set_fonts(rpr.find(qn("w:rPr")), self.font)
-        self.word.core_properties.title = f"{self.doc.type_label} {self.doc.subject}"[:250]
-        self.word.core_properties.author = self.doc.letterhead.issuer[:250]
+        self.word.core_properties.title = xml_text(f"{self.doc.type_label} {self.doc.subject}")[:250]
+        self.word.core_properties.author = xml_text(self.doc.letterhead.issuer)[:250]
         self._page_numbers(section)
 
     def _page_numbers(self, section) -> None:
@@ -167,7 +181,7 @@ class _Writer:
         fmt.space_before, fmt.space_after = Pt(before), Pt(after)
         if first_line_mm is not None:
             fmt.first_line_indent = Mm(first_line_mm)
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(xml_text(text))
         run.font.size = Pt(size)
         run.bold = bold or None
         run.italic = italic or None
@@ -275,7 +289,7 @@ class _Writer:
             r.append(r_pr)
             t = OxmlElement("w:t")
             t.set(qn("xml:space"), "preserve")
-            t.text = str(text)
+            t.text = xml_text(text)
             r.append(t)
             p.append(r)
             tc.append(p)
@@ -291,8 +305,9 @@ class _Writer:
         left_mm = round(self.text_width_mm * 0.45, 1)
         _fixed_widths(table, [left_mm, self.text_width_mm - left_mm])
         left, right = table.rows[0].cells
-        self.para(left, RECIPIENTS_LABEL, size=self.sizes["recipients"], bold=True, italic=True,
-                  align=WD_ALIGN_PARAGRAPH.LEFT, reuse_first=True)
+        underlined = recipients_label_style() == "bold_underline"
+        self.para(left, RECIPIENTS_LABEL, size=self.sizes["recipients"], bold=True, italic=not underlined,
+                  underline=underlined, align=WD_ALIGN_PARAGRAPH.LEFT, reuse_first=True)
         for line in self.doc.recipients:
             self.para(left, line, size=max(6, self.sizes["recipients"] - 1), align=WD_ALIGN_PARAGRAPH.LEFT)
         signature = self.doc.signature

@@ -7,6 +7,9 @@ from page 2 on.
 WeasyPrint lays a document out in one go, so it cannot be fed in chunks: the blocks are turned into plain values
 first (``progress`` runs over that half), then the whole is laid out and written (the second half). The benchmark
 ``bench/bench_documents.py`` measures a 1,000-unit consolidation.
+
+The HTML is passed through ``documents.text.xml_text`` once laid out as a string (control characters dropped, as
+in the DOCX and XLSX); the "Nơi nhận:" label follows ``RECIPIENTS_LABEL_STYLE`` as in the DOCX.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from django.template.loader import render_to_string
 
 from nghiquyet.documents.layout import Heading, Paragraph, PartyDocument, Table
 from nghiquyet.documents.letterhead import upper, vn_date_line
-from nghiquyet.documents.render_docx import PARTY_NAME, RECIPIENTS_LABEL, SEPARATOR, cell_text
+from nghiquyet.documents.render_docx import PARTY_NAME, RECIPIENTS_LABEL, SEPARATOR, cell_text, recipients_label_style
+from nghiquyet.documents.text import xml_text
 
 
 def _block(block) -> dict | None:
@@ -58,16 +62,18 @@ def render_html(doc: PartyDocument, *, progress: Callable[[int, int], None] | No
             if progress is not None:
                 progress(done, 2 * total)
     head = doc.letterhead
-    return render_to_string("documents/party_document.html", {
+    html = render_to_string("documents/party_document.html", {
         "doc": doc, "blocks": blocks, "annexes": annexes,
         "superior": upper(head.superior), "issuer": upper(head.issuer),
         "symbol": head.symbol, "date_line": vn_date_line(head.place, head.date), "party": PARTY_NAME,
         "type_label": upper(doc.type_label), "subject": doc.subject, "separator": SEPARATOR,
-        "recipients_label": RECIPIENTS_LABEL, "recipients": doc.recipients,
+        "recipients_label": RECIPIENTS_LABEL, "recipients_label_style": recipients_label_style(),
+        "recipients": doc.recipients,
         "on_behalf": upper(doc.signature.on_behalf), "signer_title": upper(doc.signature.title),
         "signer_name": doc.signature.name, "font": conf["FONT"], "fallback_font": conf["FALLBACK_FONT"],
         "sizes": conf["SIZES"], "margins": conf["MARGINS_MM"],
-    }), len(blocks) + len(annexes)
+    })
+    return xml_text(html), len(blocks) + len(annexes)
 
 
 def render_pdf(doc: PartyDocument, out: BinaryIO, *, progress: Callable[[int, int], None] | None = None) -> None:

@@ -4,6 +4,10 @@
 One sheet per ``Table``: its title as the sheet name (cut to 31 characters, without the characters Excel refuses,
 made unique), the header row bold and frozen, numbers stored as numbers (``Decimal``/``int``) with a number format,
 column widths from the table's relative widths (or its content), the note under the table.
+
+Texts (headers, labels, notes, the sheet names) go through ``documents.text``: characters XML refuses are dropped,
+and a text a spreadsheet would run as a formula ("=HYPERLINK(...)", "+", "-", "@", tab, CR first) is stored as a
+plain string marked as text (``quotePrefix``), never as a formula.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from nghiquyet.documents.layout import Table
+from nghiquyet.documents.text import is_formula_like, xml_text
 
 _BAD = re.compile(r"[\[\]:*?/\\]")
 SHEET_MAX = 31
@@ -28,7 +33,7 @@ DECIMAL_FORMAT = "#,##0.##"
 
 def sheet_name(title: str, taken: set[str], index: int) -> str:
     """A valid, unique sheet name for ``title`` (Excel: 1..31 characters, none of []:*?/\\, not quoted)."""
-    base = _BAD.sub(" ", title or "").strip().strip("'").strip() or f"Bảng {index}"
+    base = _BAD.sub(" ", xml_text(title)).strip().strip("'").strip() or f"Bảng {index}"
     base = base[:SHEET_MAX].strip()
     name, n = base, 2
     while name.lower() in taken:
@@ -47,20 +52,30 @@ def _number(value):
     return None
 
 
+def text_cell(sheet, value) -> WriteOnlyCell:
+    """A cell holding ``value`` as text, never as a formula."""
+    text = xml_text(value)
+    cell = WriteOnlyCell(sheet, value=text)
+    if is_formula_like(text):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def render_xlsx(tables: Iterable[Table], out: BinaryIO, *, title: str = "",
                 progress: Callable[[int, int], None] | None = None) -> None:
     """Write ``tables`` as XLSX to the binary stream ``out``; ``progress(done, total)`` after each table."""
     tables = list(tables)
     workbook = Workbook(write_only=True)
     if title:
-        workbook.properties.title = title[:250]
+        workbook.properties.title = xml_text(title)[:250]
     taken: set[str] = set()
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     italic = Font(italic=True)
     if not tables:
         sheet = workbook.create_sheet(sheet_name(title or "Bảng", taken, 1))
-        sheet.append([title or ""])
+        sheet.append([text_cell(sheet, title or "")])
     for index, table in enumerate(tables, start=1):
         sheet = workbook.create_sheet(sheet_name(table.title, taken, index))
         columns = len(table.columns)
@@ -71,7 +86,7 @@ def render_xlsx(tables: Iterable[Table], out: BinaryIO, *, title: str = "",
         sheet.freeze_panes = "A2"
         header = []
         for text in table.columns:
-            cell = WriteOnlyCell(sheet, value=str(text))
+            cell = text_cell(sheet, text)
             cell.font, cell.alignment = bold, wrap
             header.append(cell)
         sheet.append(header)
@@ -85,14 +100,14 @@ def render_xlsx(tables: Iterable[Table], out: BinaryIO, *, title: str = "",
                     whole = isinstance(number, int) or (isinstance(number, Decimal) and number == number.to_integral())
                     cell.number_format = INTEGER_FORMAT if whole else DECIMAL_FORMAT
                 else:
-                    cell = WriteOnlyCell(sheet, value=None if value is None else str(value))
+                    cell = WriteOnlyCell(sheet, value=None) if value is None else text_cell(sheet, value)
                     if is_number:
                         cell.alignment = Alignment(horizontal="right")
                 cells.append(cell)
             sheet.append(cells)
         if table.note:
             sheet.append([])
-            note = WriteOnlyCell(sheet, value=table.note)
+            note = text_cell(sheet, table.note)
             note.font = italic
             sheet.append([note])
         if progress is not None:

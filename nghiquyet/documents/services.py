@@ -6,7 +6,9 @@ Numbering (Quy định 399-QĐ/TW): numbers run from 01 per issuing unit, per do
 between two first issues is settled by the unique constraint, inside a savepoint), then incremented with one
 ``UPDATE ... SET last_number = last_number + 1``, which locks the row until the caller commits. A second issue at
 the same instant waits for that commit and gets the next number; a rolled-back issue gives its number back, so
-the register has neither gaps nor duplicates (and its unique constraint would refuse a duplicate anyway).
+the register has neither gaps nor duplicates (and its unique constraint would refuse a duplicate anyway). Numbers
+the unit already used by hand in the term (a plan "05-KH/ĐU" recorded with its program, a resolution recorded with
+its symbol) are skipped: the next plan issued is 06 (``recorded_highest``, read while the counter row is locked).
 
 Who may issue: whoever may submit the unit's reports (``Perm.REPORT_SUBMIT``: the secretary, deputies, the
 committee office) or change its plans (``Perm.PLAN_CHANGE``: also standing committee members) at the unit; a
@@ -16,13 +18,16 @@ closed unit issues nothing. ``actor=None`` is the system (the demo seed).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +41,9 @@ from nghiquyet.documents.letterhead import issuer_code_of, symbol_of, term_of
 from nghiquyet.documents.models import IssuedDocument, NumberCounter, RenderJob, RenderStatus, SourceKind
 from nghiquyet.documents.registry import BUILDERS, FORMATS
 from nghiquyet.org.models import Unit, UnitKind
+from nghiquyet.resolutions.symbols import document_types
+
+logger = logging.getLogger(__name__)
 
 #: Permissions that allow issuing at a unit (either one).
 ISSUE_PERMS = (Perm.REPORT_SUBMIT, Perm.PLAN_CHANGE)
@@ -46,10 +54,6 @@ ISSUED_FIELDS = ["unit", "type_code", "term_start", "term_end", "number", "symbo
 
 def conf() -> dict:
     return settings.NGHIQUYET["DOCUMENTS"]
-
-
-def document_types() -> dict:
-    return settings.NGHIQUYET["DOCUMENT_TYPES"]
 
 
 def can_issue(user, unit: Unit) -> bool:
@@ -83,7 +87,7 @@ def _validate(*, unit: Unit, type_code: str, title: str, issued_on, signer_name:
             "n": IssuedDocument._meta.get_field("title").max_length}
     if not isinstance(issued_on, dt.date) or isinstance(issued_on, dt.datetime):
         errors["issued_on"] = _("Ngày ban hành không hợp lệ.")
-    elif issued_on > timezone.localdate() + dt.timedelta(days=1):
+    elif issued_on > timezone.localdate():
         errors["issued_on"] = _("Ngày ban hành không được sau hôm nay.")
     elif issued_on < unit.valid_from:
         errors["issued_on"] = _("Ngày ban hành trước ngày thành lập đơn vị.")
@@ -109,11 +113,61 @@ def _counter_id(unit: Unit, type_code: str, term: tuple[int, int]) -> int:
         return NumberCounter.objects.filter(**lookup).values_list("pk", flat=True).get()
 
 
+def recorded_highest(*, unit: Unit, type_code: str, term: tuple[int, int]) -> int:
+    """The highest number of ``type_code`` the unit already used in ``term`` outside the counter, 0 when none:
+
+    * documents recorded in the app with a hand-typed symbol (``resolutions.Document``: resolutions, decisions...)
+      whose term is ``term`` or whose date falls in it (by ``term_of``);
+    * action programs and plans with their symbol (``programs.ActionProgram``: "01-CTr/ĐU", "05-KH/ĐU") dated in it;
+    * the register itself (``IssuedDocument`` of the term)."""
+    from nghiquyet.programs.models import ActionProgram
+    from nghiquyet.resolutions.models import Document
+    from nghiquyet.resolutions.symbols import SymbolError, parse_symbol
+
+    highest = IssuedDocument.objects.filter(unit=unit, type_code=type_code, term_start=term[0]).aggregate(
+        n=Max("number"))["n"] or 0
+    in_years = {"issued_on__year__gte": term[0], "issued_on__year__lte": term[1]}
+    candidates: list[tuple[int, dt.date, int | None]] = list(
+        Document.objects.filter(unit=unit, type_code=type_code)
+        .filter(Q(term__start_year=term[0]) | Q(**in_years))
+        .values_list("number", "issued_on", "term__start_year"))
+    for symbol, issued_on in (ActionProgram.objects.filter(unit=unit, symbol__contains=f"-{type_code}/", **in_years)
+                              .values_list("symbol", "issued_on")):
+        try:
+            parsed = parse_symbol(symbol)
+        except SymbolError:
+            continue
+        if parsed.type_code == type_code:
+            candidates.append((parsed.number, issued_on, None))
+    terms_by_year: dict[int, tuple[int, int]] = {}
+    for number, issued_on, term_start in sorted(candidates, key=lambda c: c[0], reverse=True):
+        if number <= highest:
+            break
+        if term_start != term[0]:
+            if issued_on.year not in terms_by_year:
+                terms_by_year[issued_on.year] = term_of(unit, issued_on)
+            if terms_by_year[issued_on.year][0] != term[0]:
+                continue
+        highest = number
+        break
+    return int(highest)
+
+
 def number_take(*, unit: Unit, type_code: str, term: tuple[int, int]) -> int:
-    """The next number of the register (call inside the transaction that stores the document)."""
+    """The next number of the register (call inside the transaction that stores the document).
+
+    The counter row is locked first (its ``UPDATE``), so a second issue waits here; then the number is raised above
+    any number the unit already used for the type in the term outside the counter (``recorded_highest``: a plan
+    "05-KH/ĐU" typed in by hand makes the next issued plan 06), and the counter keeps it. Those records are read
+    while the counter row is locked, so two issues at the same instant still get different numbers."""
     counter_id = _counter_id(unit, type_code, term)
     NumberCounter.objects.filter(pk=counter_id).update(last_number=F("last_number") + 1)
-    return NumberCounter.objects.filter(pk=counter_id).values_list("last_number", flat=True).get()
+    number = NumberCounter.objects.filter(pk=counter_id).values_list("last_number", flat=True).get()
+    floor = recorded_highest(unit=unit, type_code=type_code, term=term) + 1
+    if floor > number:
+        NumberCounter.objects.filter(pk=counter_id).update(last_number=floor)
+        number = floor
+    return number
 
 
 def _stored_name(document: IssuedDocument, file_name: str) -> str:
@@ -235,6 +289,107 @@ def issued_file_attach(*, document: IssuedDocument, content: bytes, file_name: s
     if old_name and old_name != document.file.name:
         transaction.on_commit(lambda: storage.delete(old_name))
     return document
+
+
+# ------------------------------------------------------------------ files of register entries made in the app
+
+
+def system_user():
+    """The system as a reader (the ``documents_fill_files`` command): an unsaved superuser whose scope is set
+    beforehand (it has no role rows to load), so builders read any source."""
+    from django.contrib.auth import get_user_model
+
+    from nghiquyet.accounts.scope import _CACHE_ATTR, Scope
+
+    user = get_user_model()(username="system", is_superuser=True, is_active=True)
+    setattr(user, _CACHE_ATTR, Scope(is_superuser=True, grants=()))
+    return user
+
+
+def has_builder(document: IssuedDocument) -> bool:
+    """Whether the entry's file can be rendered from its source (a builder for its kind and a source id)."""
+    return document.source_kind in BUILDERS and document.source_id is not None
+
+
+def issued_file_render(*, document: IssuedDocument, user) -> tuple[bytes, str] | None:
+    """The entry's DOCX rendered now through its source kind's builder as ``user``, with its file name; None when
+    it has no builder, the source is gone or ``user`` may not have it."""
+    from django.http import Http404
+
+    from nghiquyet.documents.registry import builder_for
+    from nghiquyet.documents.render_docx import render_docx
+
+    if not has_builder(document):
+        return None
+    try:
+        built = builder_for(document.source_kind)(document.source_id, user=user)
+    except (Http404, LookupError):
+        return None
+    if not built.permitted or built.document is None:
+        return None
+    out = io.BytesIO()
+    render_docx(built.document, out)
+    return out.getvalue(), f"{built.document.file_stem or 'van-ban'}.docx"
+
+
+def issued_file_ensure(*, document: IssuedDocument, user) -> IssuedDocument:
+    """The entry with its file: one made in the app whose file is missing (a report issued while no worker ran)
+    is rendered now as ``user`` and stored (``issued_file_attach``), so the next download is served from storage.
+    Returned unchanged (still without a file) for an upload or when the builder refuses ``user``. Two downloads at
+    the same instant both render; the second finds the first's file under the row lock and keeps it."""
+    if document.file or not has_builder(document):
+        return document
+    rendered = issued_file_render(document=document, user=user)
+    if rendered is None:
+        return document
+    content, file_name = rendered
+    with transaction.atomic():
+        locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.file:
+            return locked
+        return issued_file_attach(document=locked, content=content, file_name=file_name)
+
+
+def missing_file_message(document: IssuedDocument) -> str:
+    """Why a download has no file: an upload without its file, or a document whose file could not be made."""
+    if has_builder(document):
+        return _("Không tạo được tệp của văn bản này (nguồn đã bị xóa hoặc bạn không có quyền xem).")
+    return _("Văn bản chưa có tệp.")
+
+
+def issued_files_missing():
+    """Register entries made in the app (a builder for their source kind) still without their file."""
+    return (IssuedDocument.objects.filter(Q(file="") | Q(file__isnull=True), source_kind__in=list(BUILDERS),
+                                          source_id__isnull=False).order_by("pk"))
+
+
+@dataclass
+class FillResult:
+    missing: int = 0
+    filled: int = 0
+    failed: int = 0
+
+
+def issued_files_fill(*, dry_run: bool = False) -> FillResult:
+    """Render and attach, as the system, the missing files of every register entry made in the app (the
+    ``documents_fill_files`` command). ``dry_run`` only counts them. One entry failing is logged and counted;
+    the others go on."""
+    result = FillResult()
+    user = None if dry_run else system_user()
+    for document in issued_files_missing().select_related("unit").iterator(chunk_size=100):
+        result.missing += 1
+        if dry_run:
+            continue
+        try:
+            filled = issued_file_ensure(document=document, user=user)
+        except Exception:
+            logger.exception("Register entry %s: rendering its missing file failed", document.pk)
+            filled = None
+        if filled is not None and filled.file:
+            result.filled += 1
+        else:
+            result.failed += 1
+    return result
 
 
 # ------------------------------------------------------------------ rendering on the worker

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,15 +20,17 @@ from nghiquyet.documents import selectors
 from nghiquyet.documents.forms import RegisterForm
 from nghiquyet.documents.letterhead import default_recipients, signature_for
 from nghiquyet.documents.models import RenderStatus
-from nghiquyet.documents.services import document_register, render_job_is_stale
+from nghiquyet.documents.services import (
+    document_register,
+    issued_file_ensure,
+    missing_file_message,
+    render_job_is_stale,
+)
+from nghiquyet.resolutions.symbols import document_types
 
 
 def _int(value) -> int | None:
     return int(value) if is_valid_id(value) else None
-
-
-def document_types() -> dict:
-    return settings.NGHIQUYET["DOCUMENT_TYPES"]
 
 
 @login_required
@@ -68,10 +69,11 @@ def register_detail(request, pk: int):
 
 @login_required
 def register_download(request, pk: int):
-    """The file of a document the user may read: always an attachment, never a MEDIA address."""
-    document = selectors.issued_get(request.user, pk)
+    """The file of a document the user may read: always an attachment, never a MEDIA address. A document made in
+    the app whose file is missing is rendered now (``issued_file_ensure``) and kept for the next download."""
+    document = issued_file_ensure(document=selectors.issued_get(request.user, pk), user=request.user)
     if not document.file:
-        raise Http404(_("Văn bản chưa có tệp."))
+        raise Http404(missing_file_message(document))
     return stored_file_response(document.file, document.file_name or document.file.name.rsplit("/", 1)[-1],
                                 not_found=_("Không tìm thấy tệp văn bản."))
 

@@ -137,3 +137,34 @@ def test_date_line():
     assert vn_date_line("Đông Sơn", dt.date(2023, 4, 20)) == "Đông Sơn, ngày 20 tháng 4 năm 2023"
     assert vn_date_line("Đông Sơn", dt.date(2026, 2, 5)) == "Đông Sơn, ngày 05 tháng 02 năm 2026"
     assert vn_date_line("Đông Sơn", None).startswith("Đông Sơn, ngày      tháng      năm ")
+
+
+# ------------------------------------------------------------------ one rule for each helper
+
+
+def test_symbol_of_is_the_resolutions_symbol():
+    from nghiquyet.resolutions.symbols import Symbol, parse_symbol
+
+    assert letterhead.symbol_of(5, "KH", "ĐU") == str(Symbol(5, "KH", "ĐU")) == "05-KH/ĐU"
+    assert letterhead.symbol_of(123, "CTr", "TU") == "123-CTr/TU"
+    assert parse_symbol(letterhead.symbol_of(7, "QĐ", "ĐU")) == Symbol(7, "QĐ", "ĐU")
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (dt.date(2026, 2, 5), "ngày 05 tháng 02 năm 2026"),
+    (dt.date(2026, 1, 31), "ngày 31 tháng 01 năm 2026"),
+    (dt.date(2026, 7, 15), "ngày 15 tháng 7 năm 2026"),
+    (dt.date(2026, 11, 25), "ngày 25 tháng 11 năm 2026"),
+])
+def test_briefing_date_line_follows_the_letterhead_rule(day, expected):
+    from nghiquyet.briefings.templatetags.briefings_tags import vn_date_long
+
+    assert vn_date_long(day) == expected == vn_date_line("", day)
+
+
+def test_document_types_are_defined_once():
+    from nghiquyet.documents import services, views
+    from nghiquyet.resolutions import symbols
+
+    assert services.document_types is symbols.document_types
+    assert views.document_types is symbols.document_types

@@ -33,7 +33,7 @@ def test_numbers_run_from_01(demo):
 
 def test_numbers_are_per_type_per_unit_per_term(demo):
     assert issue(demo.xa, demo.commune, "BC").number == 1
-    assert issue(demo.xa, demo.commune, "KH").number == 1
+    assert issue(demo.xa, demo.commune, "QĐ").number == 1
     assert issue(demo.xa, demo.commune, "BC").number == 2
     assert issue(demo.chibo, demo.branch, "BC").symbol == "01-BC/CB"
     assert issue(demo.xa2, demo.commune2, "BC").number == 1
@@ -177,3 +177,63 @@ def test_attaching_the_rendered_file_replaces_the_old_one(demo, django_capture_o
     assert not storage.exists(old_name)
     event = AuditEvent.objects.filter(object_id=str(document.pk), action="update").latest("pk")
     assert event.changes["file_name"] == ["cu.pdf", "bao-cao-01-BC-DU.docx"]
+
+
+# ------------------------------------------------------------------ numbers already used by hand
+
+
+def _recorded(unit, symbol: str, on: dt.date, *, term=None):
+    """A document recorded in the app with its hand-typed symbol (resolutions.Document)."""
+    from nghiquyet.resolutions.models import Document
+    from nghiquyet.resolutions.symbols import parse_symbol
+
+    parsed = parse_symbol(symbol)
+    return Document.objects.create(unit=unit, term=term, number=parsed.number, type_code=parsed.type_code,
+                                   issuer_code=parsed.issuer_code, symbol=str(parsed), issued_on=on,
+                                   title=f"Văn bản {symbol}")
+
+
+def test_numbers_go_on_after_a_recorded_document_of_the_term(demo):
+    _recorded(demo.commune, "05-QĐ/ĐU", dt.date(2025, 11, 2))
+    taken = issue(demo.xa, demo.commune, "QĐ")
+    assert taken.symbol == "06-QĐ/ĐU"
+    assert issue(demo.xa, demo.commune, "QĐ").number == 7
+    assert NumberCounter.objects.get(unit=demo.commune, type_code="QĐ", term_start=2025).last_number == 7
+    # other types, other units and other terms are not affected
+    assert issue(demo.xa, demo.commune, "TB").number == 1
+    assert issue(demo.xa2, demo.commune2, "QĐ").number == 1
+
+
+def test_a_recorded_document_of_another_term_does_not_count(demo):
+    _recorded(demo.province, "40-QĐ/TU", dt.date(2023, 3, 1))
+    assert issue(demo.tinh, demo.province, "QĐ").number == 1  # 2025-2030
+    older = issue(demo.tinh, demo.province, "QĐ", on=dt.date(2024, 6, 1))
+    assert (older.term_start, older.symbol) == (2020, "41-QĐ/TU")  # 2020-2025 goes on from 40
+
+
+def test_a_recorded_document_filed_under_the_term_counts(demo):
+    from nghiquyet.resolutions.models import Term
+
+    term, _ = Term.objects.get_or_create(unit=demo.commune, start_year=2025, defaults={"end_year": 2030})
+    _recorded(demo.commune, "09-TB/ĐU", dt.date(2031, 1, 5), term=term)  # dated oddly, filed under 2025-2030
+    assert issue(demo.xa, demo.commune, "TB").number == 10
+
+
+def test_the_demo_plan_typed_with_its_program_is_not_issued_again(demo):
+    """Đông Sơn's program 01-CTr/ĐU and plan 05-KH/ĐU (programs.ActionProgram, typed in by hand)."""
+    from nghiquyet.programs.models import ActionProgram
+
+    assert ActionProgram.objects.filter(unit=demo.commune, symbol="05-KH/ĐU").exists()
+    assert issue(demo.xa, demo.commune, "KH").symbol == "06-KH/ĐU"
+    assert issue(demo.xa, demo.commune, "CTr").symbol == "02-CTr/ĐU"
+    assert issue(demo.xa2, demo.commune2, "KH").symbol == "01-KH/ĐU"
+
+
+def test_issued_on_may_be_today_not_tomorrow(demo):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert issue(demo.xa, demo.commune, on=today).issued_on == today
+    with pytest.raises(ValidationError) as exc:
+        issue(demo.xa, demo.commune, on=today + dt.timedelta(days=1))
+    assert exc.value.message_dict["issued_on"] == ["Ngày ban hành không được sau hôm nay."]

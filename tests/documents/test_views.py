@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from nghiquyet.documents.models import IssuedDocument, NumberCounter, SourceKind
 from nghiquyet.documents.services import document_issue
+from nghiquyet.resolutions.models import Document
 
 DAY = dt.date(2026, 4, 20)
 PDF = b"%PDF-1.4\n% test\n"
@@ -127,11 +128,12 @@ def test_register_a_document_shows_its_number(client, demo):
     assert initial["recipients"].startswith("- Ban Thường vụ Tỉnh ủy Hà Thanh")  # prefilled, editable
     response = client.post(reverse("register_create"), _upload_data(demo.commune), follow=True)
     document = IssuedDocument.objects.get(unit=demo.commune, type_code="KH")
-    assert document.symbol == "01-KH/ĐU" and document.file_name == "ke-hoach.pdf"
+    # The demo's Đông Sơn recorded its plan 05-KH/ĐU (with its program) in this term: the register goes on at 06.
+    assert document.symbol == "06-KH/ĐU" and document.file_name == "ke-hoach.pdf"
     assert document.source_kind == SourceKind.UPLOAD and document.issued_by == demo.xa
-    assert "01-KH/ĐU" in response.content.decode()
+    assert "06-KH/ĐU" in response.content.decode()
     client.post(reverse("register_create"), _upload_data(demo.commune))
-    assert IssuedDocument.objects.get(unit=demo.commune, type_code="KH", number=2).symbol == "02-KH/ĐU"
+    assert IssuedDocument.objects.get(unit=demo.commune, type_code="KH", number=7).symbol == "07-KH/ĐU"
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
@@ -180,5 +182,7 @@ def test_a_word_file_is_accepted(client, demo):
                               content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     client.post(reverse("register_create"), _upload_data(demo.commune, file=word, type_code="NQ"))
     document = IssuedDocument.objects.get(unit=demo.commune, type_code="NQ")
-    assert document.symbol == "01-NQ/ĐU" and document.file_name == "nghi-quyet.docx"
+    # The demo records the commune's congress resolution 01-NQ/ĐU of the term: the register goes on from it.
+    assert Document.objects.filter(unit=demo.commune, type_code="NQ", number=1).exists()
+    assert document.symbol == "02-NQ/ĐU" and document.file_name == "nghi-quyet.docx"
     assert document.file.name.endswith(".docx") and "nghi-quyet" not in document.file.name  # stored name is ours

@@ -35,5 +35,9 @@ def task_when(line) -> str:
 
 @register.filter
 def vn_date_long(day: dt.date) -> str:
-    """"ngày 25 tháng 11 năm 2026" (the place-and-date line of a Party document)."""
-    return _("ngày %(d)s tháng %(m)s năm %(y)s") % {"d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year}
+    """"ngày 25 tháng 11 năm 2026", "ngày 05 tháng 02 năm 2026", "ngày 15 tháng 7 năm 2026" (the place-and-date
+    line of a Party document, padded by ``documents.letterhead.day_month``)."""
+    from nghiquyet.documents.letterhead import day_month
+
+    d, m = day_month(day)
+    return _("ngày %(d)s tháng %(m)s năm %(y)s") % {"d": d, "m": m, "y": day.year}
