@@ -37,7 +37,9 @@ class IssuedDocumentOut(Schema):
     has_file: bool
     file_name: str
     size: int
-    file_url: str | None = Field(description="Tải tệp qua API (kiểm tra phạm vi), không phải địa chỉ MEDIA")
+    file_url: str | None = Field(description="Tải tệp qua API (kiểm tra phạm vi), không phải địa chỉ MEDIA; cả khi "
+                                             "has_file là false với văn bản lập trong ứng dụng (tệp .docx được tạo "
+                                             "khi tải lần đầu)")
 
     @staticmethod
     def resolve_type_label(obj) -> str:
@@ -49,7 +51,9 @@ class IssuedDocumentOut(Schema):
 
     @staticmethod
     def resolve_file_url(obj) -> str | None:
-        return reverse("api-v1:document_file", args=[obj.pk]) if obj.file else None
+        from nghiquyet.documents.services import has_builder
+
+        return reverse("api-v1:document_file", args=[obj.pk]) if obj.file or has_builder(obj) else None
 
 
 class IssuedDocumentDetailOut(IssuedDocumentOut):

@@ -22,6 +22,7 @@ from nghiquyet.documents.letterhead import default_recipients, signature_for
 from nghiquyet.documents.models import RenderStatus
 from nghiquyet.documents.services import (
     document_register,
+    has_builder,
     issued_file_ensure,
     missing_file_message,
     render_job_is_stale,
@@ -49,7 +50,7 @@ def register_list(request):
     querystring = urlencode({k: v for k, v in {"q": query, "loai": type_code, "don-vi": unit.pk if unit else "",
                                                "nam": year or ""}.items() if v})
     scope = scope_of(user)
-    rows = [{"document": d, "above": not scope.covers(d.unit.path)} for d in page]
+    rows = [{"document": d, "above": not scope.covers(d.unit.path), "renderable": has_builder(d)} for d in page]
     return render(request, "documents/register_list.html", {
         "page_obj": page, "rows": rows, "query": query, "type_code": type_code, "types": document_types(), "unit": unit,
         "units": choices["units"], "year": year, "years": choices["years"], "querystring": querystring,
@@ -63,7 +64,7 @@ def register_detail(request, pk: int):
     return render(request, "documents/register_detail.html", {
         "document": document, "type_label": document_types().get(document.type_code, document.type_code),
         "recipients": [line for line in document.recipients.splitlines() if line.strip()],
-        "is_new": request.GET.get("moi") == "1",
+        "is_new": request.GET.get("moi") == "1", "renderable": has_builder(document),
     })
 
 

@@ -140,3 +140,19 @@ def test_fill_files_command(demo, monkeypatch):
     out = StringIO()
     call_command("documents_fill_files", stdout=out)
     assert "Văn bản thiếu tệp: 0; đã tạo tệp: 0" in out.getvalue()
+
+
+def test_pages_and_api_offer_the_download_of_a_file_still_to_render(client, demo, report_entry):
+    client.force_login(demo.tinh)
+    link = reverse("register_download", args=[report_entry.pk])
+    detail = client.get(reverse("register_detail", args=[report_entry.pk])).content.decode()
+    assert f'href="{link}"' in detail and "Văn bản chưa có tệp." not in detail
+    listing = client.get(reverse("register_list"), {"q": report_entry.symbol}).content.decode()
+    assert f'href="{link}"' in listing
+    item = client.get(f"/api/v1/documents/{report_entry.pk}").json()
+    assert item["has_file"] is False and item["file_url"] == f"/api/v1/documents/{report_entry.pk}/file"
+    upload = document_issue(actor=demo.xa, unit=demo.commune, type_code="TB", title="Thông báo",
+                            issued_on=dt.date(2026, 4, 20), source_kind=SourceKind.UPLOAD)
+    assert client.get(f"/api/v1/documents/{upload.pk}").json()["file_url"] is None
+    detail = client.get(reverse("register_detail", args=[upload.pk])).content.decode()
+    assert "Văn bản chưa có tệp." in detail
