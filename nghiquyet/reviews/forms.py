@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from nghiquyet.core.forms import IdChoiceField
 from nghiquyet.org.models import UnitKind
 from nghiquyet.reviews.models import ReviewKind, SectionKey
+from nghiquyet.reviews.services import COMMENT_MAX_CHARS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -124,6 +125,9 @@ class ReportForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    comment = forms.CharField(label=_("Ý kiến"), required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 3}),
+    """Accept or return: the comment is required to return (the browser checks it: the accept button has
+    ``formnovalidate``; the service checks it again), at most the service's ``COMMENT_MAX_CHARS``."""
+
+    comment = forms.CharField(label=_("Ý kiến"), required=False, max_length=COMMENT_MAX_CHARS,
+                              widget=forms.Textarea(attrs={"rows": 3, "required": True}),
                               help_text=_("Bắt buộc khi trả lại báo cáo."))
