@@ -52,8 +52,8 @@ def _n(value: int | Decimal | None) -> str:
 
 
 def _percent(value: Decimal | int) -> str:
-    """"86,4 %" (one decimal, trailing zero dropped: "100 %")."""
-    return f"{format_vn_decimal(Decimal(value).quantize(Decimal('0.1')).normalize())} %"
+    """"86,4 %" (one decimal, trailing zero dropped: "100 %"; a no-break space, so "%" never starts a line)."""
+    return f"{format_vn_decimal(Decimal(value).quantize(Decimal('0.1')).normalize())}\u00a0%"
 
 
 def _pct(value: Decimal | None) -> Decimal | None:
@@ -68,16 +68,38 @@ def _issuer(unit: Unit) -> str:
 
 # ---------------------------------------------------------------- tables
 
+A4_WIDTH_MM = 210
+#: Column widths in millimetres at the table size (12 pt), measured on Times New Roman / Liberation Serif with the
+#: cell padding: wide enough that a date (dd/mm/yyyy), a symbol ("100-BC/ĐU"), a number up to "14.500" or
+#: "1.234,5" and the longest header word ("nhiệm") never break inside; None: the rest of the line (the text column).
+TT_MM = 11           # "TT" and row numbers up to 1000
+DATE_MM = 23
+SYMBOL_MM = 25
+NUMBER_MM = 14.5
+MIN_TEXT_MM = 25
+
+
+def _widths(columns: list[float | None]) -> list[float]:
+    """Widths (mm) for the text width of the page (A4 less ``MARGINS_MM``), the ``None`` columns sharing the rest."""
+    from django.conf import settings
+
+    margins = settings.NGHIQUYET["DOCUMENTS"]["MARGINS_MM"]
+    line = A4_WIDTH_MM - margins["left"] - margins["right"]
+    fixed = sum(w for w in columns if w is not None)
+    free = [w for w in columns if w is None]
+    share = max(MIN_TEXT_MM, (line - fixed) / len(free)) if free else 0
+    return [round(share if w is None else w, 1) for w in columns]
+
 
 def targets_table(figures: ReportFigures, *, consolidated: bool = False) -> Table:
     year = figures.on.year
     columns = [_("TT"), _("Chỉ tiêu"), _("Đơn vị tính"), _("Năm gốc"), _("Kế hoạch năm %(y)s") % {"y": year},
                _("Thực hiện"), _("% kế hoạch năm"), _("Mục tiêu nhiệm kỳ"), _("% mục tiêu nhiệm kỳ"),
                _("Đánh giá")]
-    widths = [6, 26, 9, 10, 10, 10, 9, 10, 9, 11]
+    widths: list[float | None] = [8, None, 12.5, NUMBER_MM, NUMBER_MM, NUMBER_MM, 14, NUMBER_MM, NUMBER_MM, 13.5]
     if consolidated:
         columns.append(_("Số đơn vị báo cáo"))
-        widths.append(7)
+        widths.append(10)
     rows = []
     for t in figures.targets:
         name = f"{t.name} (*)" if t.adjusted else t.name
@@ -93,7 +115,7 @@ def targets_table(figures: ReportFigures, *, consolidated: bool = False) -> Tabl
     if figures.period_label:
         title += _(" (số liệu %(period)s)") % {"period": figures.period_label}
     numeric = [False, False, False] + [True] * 6 + [False] + ([True] if consolidated else [])
-    return Table(title=title, columns=columns, rows=rows, numeric=numeric, widths=widths, note=note)
+    return Table(title=title, columns=columns, rows=rows, numeric=numeric, widths=_widths(widths), note=note)
 
 
 def tasks_table(figures: ReportFigures) -> Table:
@@ -102,7 +124,8 @@ def tasks_table(figures: ReportFigures) -> Table:
         "d": t.on.strftime("%d/%m/%Y") if t.on else ""},
         columns=[_("Tổng số nhiệm vụ"), _("Đã hoàn thành"), _("Trong đó đúng hạn"), _("Đang thực hiện"),
                  _("Chưa thực hiện"), _("Quá hạn")],
-        rows=[[t.total, t.done, t.done_on_time, t.in_progress, t.not_started, t.overdue]], numeric=[True] * 6)
+        rows=[[t.total, t.done, t.done_on_time, t.in_progress, t.not_started, t.overdue]], numeric=[True] * 6,
+        widths=_widths([None] * 6))
 
 
 def inspections_table(figures: ReportFigures) -> Table:
@@ -113,7 +136,7 @@ def inspections_table(figures: ReportFigures) -> Table:
                  columns=[_("Năm"), _("Cuộc theo chương trình"), _("Đã kết luận theo chương trình"),
                           _("Cuộc kiểm tra, giám sát đã tiến hành"), _("Trong đó giám sát"), _("Đã kết luận"),
                           _("Đột xuất (ngoài chương trình)")],
-                 rows=rows, numeric=[False] + [True] * 6,
+                 rows=rows, numeric=[False] + [True] * 6, widths=_widths([15] + [None] * 6),
                  note=_("Kiến nghị sau kiểm tra, giám sát: %(n)s, đã hoàn thành %(closed)s (đúng hạn %(on_time)s), "
                         "chưa hoàn thành %(open)s, quá hạn %(overdue)s.") % {
                      "n": _n(i.recommendations), "closed": _n(i.closed), "on_time": _n(i.closed_on_time),
@@ -129,7 +152,7 @@ def flags_table(figures: ReportFigures) -> Table:
                  columns=[_("TT"), _("Đơn vị"), _("Chỉ tiêu"), _("Kỳ"), _("Cảnh báo")],
                  rows=[[n, r.unit, r.target, r.period, f"{r.kind}: {r.message}"]
                        for n, r in enumerate(f.rows, start=1)],
-                 widths=[6, 18, 26, 12, 38], note=note)
+                 widths=_widths([TT_MM, 30, 45, 22, None]), note=note)
 
 
 def status_table(cons: Consolidation) -> Table:
@@ -139,7 +162,7 @@ def status_table(cons: Consolidation) -> Table:
                      row.submitted_on.strftime("%d/%m/%Y") if row.submitted_on else "", row.symbol])
     return Table(title=_("Tình hình gửi báo cáo của các đơn vị"),
                  columns=[_("TT"), _("Đơn vị"), _("Hạn gửi"), _("Tình trạng"), _("Ngày gửi"), _("Số báo cáo")],
-                 rows=rows, widths=[6, 35, 15, 19, 15, 14])
+                 rows=rows, widths=_widths([TT_MM, None, DATE_MM, 37, DATE_MM, SYMBOL_MM]))
 
 
 def report_tables(report: ReviewReport, *, user, figures: ReportFigures | None = None) -> list[Table]:

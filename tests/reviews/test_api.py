@@ -226,3 +226,58 @@ def test_campaign_update_and_close(demo, campaign, frozen, tinh, xa):
     assert tinh.post(f"/review-campaigns/{campaign.pk}/close").json()["is_closed"]
     refused = xa.put(f"/reports/{report['id']}/sections", {"sections": {"results": "Muộn rồi"}})
     assert refused.status_code == 422
+
+
+def test_a_large_consolidation_renders_on_the_worker(demo, campaign, frozen, xa, tinh, settings):
+    from nghiquyet.documents.models import RenderJob
+    from nghiquyet.reviews import selectors
+
+    _submitted(demo, campaign, xa)
+    opened = tinh.post("/reports", {"campaign": campaign.pk, "unit": demo.province.pk}).json()
+    report = ReviewReport.objects.get(pk=opened["id"])
+    owing = selectors.subordinate_count(report)
+    assert owing == opened["consolidation"]["expected"] > 25    # the owing units, not the 1 report written so far
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "REVIEWS": {**settings.NGHIQUYET["REVIEWS"],
+                                                             "RENDER_INLINE_MAX_UNITS": owing - 1}}
+    for fmt in ("docx", "pdf", "xlsx"):
+        response = tinh.get(f"/reports/{report.pk}/document.{fmt}")
+        assert response.status_code == 202, response.content
+        body = response.json()
+        job = RenderJob.objects.get(pk=body["job_id"])
+        assert (job.source_kind, job.source_id, job.fmt, job.requested_by) == ("review_report", report.pk, fmt,
+                                                                                demo.tinh)
+        assert body["url"] == f"/api/v1/render-jobs/{job.pk}" and body["subordinates"] == owing
+        assert tinh.get(body["url"].removeprefix(API)).status_code == 200
+    # a commune's own report has no subordinate units: still rendered now
+    commune_report = ReviewReport.objects.get(campaign=campaign, unit=demo.commune)
+    assert xa.get(f"/reports/{commune_report.pk}/document.docx").status_code == 200
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "REVIEWS": {**settings.NGHIQUYET["REVIEWS"],
+                                                             "RENDER_INLINE_MAX_UNITS": owing}}
+    assert tinh.get(f"/reports/{report.pk}/document.xlsx").status_code == 200
+    schema = tinh.client.get(API + "/openapi.json").json()
+    documented = schema["paths"][f"{API}/reports/{{report_id}}/document.pdf"]["get"]["responses"]
+    assert "202" in documented
+
+
+def test_campaigns_review_resolutions_directives_and_conclusions_only(demo, frozen, tinh):
+    from nghiquyet.resolutions.models import Document
+
+    resolution = province_resolution(demo)
+    body = {"unit": demo.province.pk, "kind": "midterm", "title": "Sơ kết kế hoạch (API)",
+            "period_start": "2025-10-01", "period_end": "2026-09-30", "deadlines": {"commune": "2026-12-10"},
+            "own_deadline": "2026-12-20"}
+    for code in ("KH", "CTr"):
+        plan = Document.objects.create(unit=demo.province, type_code=code, number=98, issuer_code="TU",
+                                       symbol=f"98-{code}/TU", issued_on=resolution.issued_on,
+                                       title="Thực hiện nghị quyết đại hội")
+        refused = tinh.post("/review-campaigns", {**body, "resolution": plan.pk})
+        assert refused.status_code == 422, refused.content
+        assert "chỉ sơ kết, tổng kết" in _errors(refused)["resolution"]
+    assert tinh.post("/review-campaigns", {**body, "resolution": resolution.pk}).status_code == 201
+
+
+def test_a_decision_comment_over_the_limit_is_a_422(demo, campaign, frozen, xa, tinh):
+    report = _submitted(demo, campaign, xa)
+    refused = tinh.post(f"/reports/{report['id']}/return", {"comment": "Bổ sung. " * 300})
+    assert refused.status_code == 422 and "vượt quá 2.000 ký tự" in _errors(refused)["comment"]
+    assert tinh.get(f"/reports/{report['id']}").json()["status"] == "submitted"

@@ -113,6 +113,37 @@ def test_units_by_state_and_the_proposals_annex(demo, campaign):
     assert [r.state for r in again.status_rows()] == [r.state for r in frozen.status_rows()]
 
 
+def test_the_issued_proposals_annex_is_frozen(demo, campaign):
+    """A commune returned (or reopened) after the province issued its report, then corrected and resubmitted, does
+    not change the annex of the issued report: its source (unit, section) and text are kept as they were."""
+    _submit(demo.xa2, campaign, demo.commune2, proposals="An Lạc đề nghị hỗ trợ giống cây trồng.")
+    dong_son = _submit(demo.xa, campaign, demo.commune, proposals="Đông Sơn đề nghị đầu tư đường liên xã.")
+    report = services.review_report_open(actor=demo.tinh, campaign=campaign, unit=demo.province)
+    write(report, demo.tinh)
+    report = services.review_report_submit(actor=demo.tinh, report=report)
+    stored = report.figures["consolidation"]["proposals"]
+    section = ReviewSection.objects.get(report=dong_son, key=SectionKey.PROPOSALS)
+    assert {"unit_id": demo.commune.pk, "unit_name": demo.commune.name, "section_id": section.pk,
+            "text": "Đông Sơn đề nghị đầu tư đường liên xã."} in stored
+
+    def annex_texts() -> list[str]:
+        document = report_document(ReviewReport.objects.get(pk=report.pk), user=demo.tinh)
+        return [b.text for b in document.annexes if isinstance(b, Heading | Paragraph)]
+
+    issued = annex_texts()
+    services.review_report_return(actor=demo.tinh, report=dong_son, comment="Sửa đề xuất.")
+    assert annex_texts() == issued                                   # returned: still in the issued annex
+    write(ReviewReport.objects.get(pk=dong_son.pk), demo.xa, proposals="Đề xuất đã sửa sau khi ban hành.")
+    services.review_report_submit(actor=demo.xa, report=ReviewReport.objects.get(pk=dong_son.pk))
+    after = annex_texts()
+    assert after == issued and "Đông Sơn đề nghị đầu tư đường liên xã." in after
+    assert "Đề xuất đã sửa sau khi ban hành." not in after
+    # a draft consolidation of the same campaign reads the live texts
+    report.status = SubmissionStatus.DRAFT
+    live = [p.text for p in selectors.consolidation(report, user=demo.tinh).proposals()]
+    assert "Đề xuất đã sửa sau khi ban hành." in live
+
+
 def _thousand_communes(demo, campaign, n: int = 1000) -> list[int]:
     """``n`` communes under the province, each with a submitted report carrying a proposal (bulk)."""
     province = demo.province

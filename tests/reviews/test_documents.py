@@ -133,3 +133,71 @@ def test_the_registry_builder_respects_the_scope(demo, submitted):
     assert [t.title.split(".")[0] for t in built.tables] == ["Bảng 1", "Bảng 2", "Bảng 3", "Bảng 4"]
     refused = build(submitted.pk, user=demo.xa2)
     assert not refused.permitted and refused.document is None
+
+
+def test_study_figures_read_in_the_vietnamese_number_format(demo, submitted):
+    from decimal import Decimal
+
+    from nghiquyet.reviews.documents import _study_text
+    from nghiquyet.reviews.figures import ReportFigures, StudyFigures
+
+    figures = ReportFigures(on=dt.date(2026, 9, 30), study=StudyFigures(
+        available=True, resolution="01-NQ/ĐH", members=10485, studied=9054, percent=Decimal("86.35"),
+        sessions_expected=1363, sessions_on_time=1200, sessions_late=100, sessions_missing=63,
+        writeups_expected=9054, writeups_received=8804, writeups_overdue=250))
+    text = _study_text(figures)
+    assert "9.054/10.485 đảng viên" in text and "(86,4\u00a0%)" in text
+    assert "1.300/1.363 đơn vị" in text and "8.804/9.054" in text
+
+
+def test_tables_have_widths_for_the_page_and_period_labels_keep_their_capitals(demo, campaign):
+    from nghiquyet.reviews import selectors
+
+    xa_report = services.review_report_open(actor=demo.xa, campaign=campaign, unit=demo.commune)
+    write(xa_report, demo.xa)
+    services.review_report_submit(actor=demo.xa, report=xa_report)
+    report = services.review_report_open(actor=demo.tinh, campaign=campaign, unit=demo.province)
+    tables = report_tables(report, user=demo.tinh)
+    assert len(tables) == 5
+    for table in tables:
+        assert len(table.widths) == len(table.columns), table.title
+        assert abs(sum(table.widths) - (210 - 30 - 15)) < 0.5, table.title      # A4 less the 30/15 mm margins
+    status = tables[-1]
+    assert status.widths[0] >= 11 and min(status.widths[2], status.widths[4]) >= 23 and status.widths[5] >= 25
+    assert "(số liệu Quý " in tables[0].title
+    document = report_document(report, user=demo.tinh)
+    texts = _texts(document.blocks)
+    assert any("số liệu đến hết Quý " in t for t in texts)
+    assert selectors.report_figures(report, user=demo.tinh).period_label.startswith("Quý ")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_short_cells_do_not_break_in_the_pdf(demo, campaign):
+    """Dates, symbols, numbers and "TT" stay on one line at 12 pt on A4 with 30/15 mm margins."""
+    import re
+
+    from nghiquyet.documents.render_pdf import render_pdf
+    from nghiquyet.reviews import selectors
+
+    for user, unit in ((demo.xa, demo.commune), (demo.xa2, demo.commune2)):
+        submitted = services.review_report_open(actor=user, campaign=campaign, unit=unit)
+        write(submitted, user)
+        services.review_report_submit(actor=user, report=submitted)
+    report = services.review_report_open(actor=demo.tinh, campaign=campaign, unit=demo.province)
+    out = io.BytesIO()
+    render_pdf(report_document(report, user=demo.tinh), out)
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=out.getvalue(), capture_output=True,
+                          check=True).stdout.decode()
+    assert not re.search(r"\b\d{2}/\d{2}/\d{1,3}(?![\d/])", text)           # no "20/11/202" + "6"
+    assert not re.search(r"^\s*T\s*$", text, re.MULTILINE)                  # no "T" / "T"
+    cons = selectors.consolidation(report, user=demo.tinh)
+    due = cons.status_rows().__next__().due.strftime("%d/%m/%Y")
+    assert text.count(due) >= cons.expected
+    for row in cons.status_rows():
+        if row.symbol:
+            assert row.symbol in text
+    from nghiquyet.core.numbers import format_vn_decimal
+    for target in cons.targets:
+        for value in (target.baseline, target.milestone, target.actual, target.term_target):
+            if value is not None and abs(value) < 100000:
+                assert format_vn_decimal(round(value, 2)) in text, (target.name, value)

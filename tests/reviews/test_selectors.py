@@ -156,3 +156,29 @@ def test_reminders_for_reports_not_yet_submitted(demo, campaign):
     services.review_report_submit(actor=demo.xa, report=report)
     assert not [r for r in ours(COMMUNE_DEADLINE) if r.unit_id == demo.commune.pk]
     assert [r for r in ours(COMMUNE_DEADLINE) if r.unit_id == demo.commune2.pk]
+
+
+def test_subordinate_count_counts_the_units_owing_their_report_here(demo, frozen, settings):
+    from nghiquyet.core.fields import path_ids
+    from nghiquyet.org.models import Unit, UnitKind
+
+    campaign = make_campaign(demo, deadlines={"commune": COMMUNE_DEADLINE, "branch": COMMUNE_DEADLINE
+                                              - dt.timedelta(days=5)})
+    province = ReviewReport(campaign=campaign, unit=demo.province)
+    commune = ReviewReport(campaign=campaign, unit=demo.commune)
+    communes = Unit.objects.filter(path__under=demo.province.path, kind=UnitKind.COMMUNE, valid_to__isnull=True)
+    branches = Unit.objects.filter(path__under=demo.commune.path, kind=UnitKind.BRANCH, valid_to__isnull=True)
+    assert branches.exists()
+    # nothing written yet: the units that owe a report count, not the reports; branches report to their commune
+    assert not ReviewReport.objects.filter(campaign=campaign).exists()
+    # branches right under the province (no commune above them) report to the province too
+    commune_ids = set(communes.values_list("pk", flat=True))
+    direct_branches = [u for u in Unit.objects.filter(path__under=demo.province.path, kind=UnitKind.BRANCH,
+                                                      valid_to__isnull=True)
+                       if not commune_ids & set(path_ids(u.path))]
+    assert selectors.subordinate_count(province) == communes.count() + len(direct_branches)
+    assert selectors.subordinate_count(commune) == branches.count()
+    assert selectors.subordinate_count(ReviewReport(campaign=campaign, unit=demo.branch)) == 0
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "REVIEWS": {**settings.NGHIQUYET["REVIEWS"],
+                                                             "RENDER_INLINE_MAX_UNITS": branches.count()}}
+    assert selectors.renders_inline(commune) and not selectors.renders_inline(province)

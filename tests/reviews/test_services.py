@@ -21,7 +21,7 @@ from nghiquyet.resolutions.models import Document
 from nghiquyet.reviews import selectors, services
 from nghiquyet.reviews.models import Campaign, ReviewReport, ReviewSection
 from nghiquyet.reviews.narrative import clean_text, tidy
-from tests.reviews.conftest import COMMUNE_DEADLINE, OWN_DEADLINE, make_campaign, write
+from tests.reviews.conftest import COMMUNE_DEADLINE, OWN_DEADLINE, make_campaign, province_resolution, write
 
 pytestmark = pytest.mark.django_db
 
@@ -353,3 +353,109 @@ def test_two_simultaneous_submissions_take_one_number(demo, frozen):
         thread.join(timeout=120)
     assert sorted(outcomes) == ["refused", "submitted"]
     assert IssuedDocument.objects.filter(source_kind="review_report", source_id=report.pk).count() == 1
+
+
+# ---------------------------------------------------------------- the campaign's rules, comments, resubmissions
+
+
+def test_campaign_rules_live_in_the_service(demo, frozen):
+    resolution = province_resolution(demo)
+    plan = Document.objects.filter(unit=demo.province, type_code__in=["KH", "CTr"]).first()
+    if plan is None:
+        plan = Document.objects.create(unit=demo.province, type_code="KH", number=99, issuer_code="TU",
+                                       symbol="99-KH/TU", issued_on=resolution.issued_on,
+                                       title="Kế hoạch thực hiện nghị quyết")
+    with pytest.raises(ValidationError) as caught:
+        make_campaign(demo, resolution=plan)
+    message = caught.value.message_dict["resolution"][0]
+    assert plan.symbol in message and "chỉ sơ kết, tổng kết nghị quyết, chỉ thị, kết luận" in message
+    assert services.reviewable_types() == ["NQ", "CT", "KL"]
+
+    # a branch has nothing below it: it never opens a campaign, even for someone allowed to schedule there
+    assert UnitKind.BRANCH not in services.opening_kinds()
+    with pytest.raises(ValidationError) as caught:
+        make_campaign(demo, unit=demo.branch, deadlines={}, resolution=resolution)
+    assert "Chi bộ" in caught.value.message_dict["unit"][0]
+
+
+def test_campaign_opening_kinds_are_a_setting(demo, frozen, settings):
+    settings.NGHIQUYET = {**settings.NGHIQUYET, "REVIEWS": {**settings.NGHIQUYET["REVIEWS"],
+                                                             "OPENING_KINDS": ["commune"]}}
+    with pytest.raises(ValidationError) as caught:
+        make_campaign(demo)
+    assert "không mở được đợt sơ kết" in caught.value.message_dict["unit"][0]
+
+
+def test_long_comments_are_refused_never_cut(demo, campaign):
+    report = services.review_report_open(actor=demo.xa, campaign=campaign, unit=demo.commune)
+    write(report, demo.xa)
+    report = services.review_report_submit(actor=demo.xa, report=report)
+    too_long = "Thiếu số liệu. " * 200
+    assert len(too_long.strip()) > services.COMMENT_MAX_CHARS
+    for decide in (services.review_report_return, services.review_report_accept):
+        with pytest.raises(ValidationError) as caught:
+            decide(actor=demo.tinh, report=report, comment=too_long)
+        assert "vượt quá 2.000 ký tự" in caught.value.message_dict["comment"][0]
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.SUBMITTED and report.comment == ""
+    exact = "x" * services.COMMENT_MAX_CHARS
+    report = services.review_report_accept(actor=demo.tinh, report=report, comment=exact)
+    assert report.comment == exact
+    with pytest.raises(ValidationError):
+        services.review_report_reopen(actor=demo.tinh, report=report, comment=too_long)
+
+
+def test_a_later_submission_updates_the_register_and_renders_again(demo, campaign,
+                                                                   django_capture_on_commit_callbacks):
+    from nghiquyet.core.text import fold
+
+    report = services.review_report_open(actor=demo.xa, campaign=campaign, unit=demo.commune)
+    write(report, demo.xa)
+    report = services.review_report_submit(actor=demo.xa, report=report)
+    issued = IssuedDocument.objects.get(pk=report.issued_id)
+    assert issued.title == report.subject
+    services.review_report_return(actor=demo.tinh, report=report, comment="Sửa trích yếu.")
+    report.refresh_from_db()
+    services.review_report_save(actor=demo.xa, report=report, version=report.version, texts={},
+                                subject="Sơ kết giữa nhiệm kỳ về chuyển đổi số ở Đông Sơn",
+                                recipients="Ban Thường vụ Tỉnh ủy\nLưu Văn phòng")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = services.review_report_submit(actor=demo.xa, report=ReviewReport.objects.get(pk=report.pk))
+    assert len(callbacks) == 1                       # the file is rendered again for the new submission
+    issued.refresh_from_db()
+    assert report.issued_id == issued.pk
+    assert issued.title == "Sơ kết giữa nhiệm kỳ về chuyển đổi số ở Đông Sơn"
+    assert issued.recipients == "Ban Thường vụ Tỉnh ủy\nLưu Văn phòng"
+    assert fold("chuyển đổi số") in issued.search_text and fold(issued.symbol) in issued.search_text
+    event = AuditEvent.objects.filter(object_id=str(issued.pk), content_type__model="issueddocument").latest("pk")
+    assert event.changes["title"][1] == issued.title
+
+
+def test_the_issued_file_task_renders_only_the_version_it_was_queued_for(demo, campaign, settings, tmp_path,
+                                                                        django_capture_on_commit_callbacks):
+    from nghiquyet.reviews.tasks import issued_file_store
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    report = services.review_report_open(actor=demo.xa, campaign=campaign, unit=demo.commune)
+    write(report, demo.xa)
+    report = services.review_report_submit(actor=demo.xa, report=report)
+    queued = report.version
+    services.review_report_return(actor=demo.tinh, report=report, comment="Bổ sung.")
+    # the worker runs after the return: the returned report is not what was submitted, nothing is stored
+    assert not issued_file_store(report.pk, demo.xa.pk, queued)
+    assert not IssuedDocument.objects.get(pk=report.issued_id).file
+    report.refresh_from_db()
+    write(report, demo.xa, results="Đã bổ sung.")
+    report = services.review_report_submit(actor=demo.xa, report=ReviewReport.objects.get(pk=report.pk))
+    resubmitted = report.version
+    assert not issued_file_store(report.pk, demo.xa.pk, queued)          # an older submission's task
+    # accepted before the worker ran: the acceptance queues the file again at its own version
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = services.review_report_accept(actor=demo.tinh, report=report)
+    assert len(callbacks) == 1
+    assert not issued_file_store(report.pk, demo.xa.pk, resubmitted)
+    assert issued_file_store(report.pk, demo.xa.pk, report.version)
+    assert IssuedDocument.objects.get(pk=report.issued_id).file
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:   # a file is there: not queued again
+        services.review_report_reopen(actor=demo.tinh, report=report, comment="Mở lại.")
+    assert not callbacks
