@@ -35,8 +35,8 @@ def documents_list(request, filters: Query[DocumentFilters]):
     unit = None
     if filters.unit is not None:
         unit = Unit.objects.filter(unit_read_q(user, prefix=""), pk=filters.unit).first()
-        if unit is None:
-            errors.add("unit", _("Không tìm thấy đơn vị."))
+        if unit is None:   # out of scope answers like an id that does not exist: 404
+            raise Http404
     errors.raise_if_any()
     return selectors.issued_visible(user, query=filters.q, unit=unit, type_code=filters.type, year=filters.year)
 
