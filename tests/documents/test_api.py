@@ -42,7 +42,7 @@ def test_list_search_and_filters(client, demo, docs):
     assert client.get("/api/v1/documents", {"year": 2025}).json()["count"] == 0
     bad = client.get("/api/v1/documents", {"type": "ZZ"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "type"
-    assert client.get("/api/v1/documents", {"unit": demo.commune2.pk}).status_code == 404  # out of scope: as if it did not exist
+    assert client.get("/api/v1/documents", {"unit": demo.commune2.pk}).status_code == 404  # out of scope: as if missing
 
 
 def test_detail_and_file_are_scoped(client, demo, docs):
