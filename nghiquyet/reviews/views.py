@@ -477,6 +477,11 @@ def _figures_context(request, campaign: Campaign, unit: Unit, report: ReviewRepo
         units = Unit.objects.filter(pk__in=mine).order_by("path").values_list("pk", "name", "path", "kind")
         status_page = paginate(request, _Counted(units, len(mine)), param="trang-don-vi")
         status_page.object_list = _status_rows(campaign, list(status_page.object_list), consolidated.today)
+    if consolidated.frozen_proposals is not None:     # frozen at submission with the report, as issued
+        proposals_page = paginate(request, list(consolidated.proposals()), per_page=PROPOSALS_PER_PAGE,
+                                  param="trang-de-xuat")
+        return {"figures": consolidated.figures, "consolidation": consolidated, "status_page": status_page,
+                "proposals_page": proposals_page, "subordinates": len(mine)}
     proposals = (ReviewSection.objects.filter(
         report__campaign=campaign, report__unit_id__in=mine, key=SectionKey.PROPOSALS,
         report__status__in=(SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)).exclude(text="")

@@ -84,7 +84,21 @@ def test_commune_submits_its_midterm_report_and_the_province_downloads_the_conso
     page.get_by_role("navigation").get_by_role("link", name="Sơ kết, tổng kết").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sơ kết, tổng kết")
     page.get_by_role("link", name=campaign.title).first.click()
-    expect(page.locator("#tien-do")).to_contain_text(demo.commune.name)
+    expect(page.locator("#bao-cao-cua-don-vi")).to_contain_text(demo.province.name)   # its own report, apart
+    page.locator("#tien-do select[name=trang-thai]").select_option(value="nop-muon")
+    page.locator("#tien-do").get_by_role("button", name="Lọc").click()
+    expect(page).to_have_url(re.compile(r"trang-thai=nop-muon"))
+    row = page.locator("#tien-do tr", has_text=demo.commune.name)
+    expect(row).to_contain_text("Đã gửi muộn")
+
+    # Returning needs a comment: the browser asks for it before anything is sent.
+    row.get_by_role("link", name="Xem báo cáo").click()
+    comment = page.locator("#quyet-dinh textarea")
+    page.locator("#quyet-dinh").get_by_role("button", name="Trả lại").click()
+    assert comment.evaluate("el => el.validity.valueMissing")
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.SUBMITTED
+    page.goto(live_server.url + f"/so-ket/{campaign.pk}/")
     page.get_by_role("link", name="Báo cáo của đơn vị").click()
     expect(page.locator("#tong-hop")).to_contain_text("Phụ lục: đề xuất, kiến nghị của cấp dưới")
     with page.expect_download() as download_info:

@@ -700,3 +700,15 @@ def test_a_branch_secretary_sees_not_concerned_instead_of_the_provinces_deadline
     html = _html(client.get(reverse("review_campaign_list")))
     row = html.split(campaign.title)[1].split("</tr>")[0]
     assert "Không thuộc diện báo cáo" in row and campaign.own_deadline.strftime("%d/%m/%Y") not in row
+
+
+def test_a_submitted_consolidation_shows_its_proposals_as_they_were_sent(client, demo, campaign):
+    commune_report = _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    client.post(report_url(campaign, demo.province), typed(action="submit"))
+    assert _report(campaign, demo.province).status == SubmissionStatus.SUBMITTED
+    services.review_report_return(actor=demo.tinh, report=commune_report, comment="Sửa.",
+                                  version=commune_report.version)
+    response = client.get(report_url(campaign, demo.province))
+    assert [p.unit_id for p in response.context["proposals_page"]] == [demo.commune.pk]   # frozen with the report
+    assert f"Kiến nghị của {demo.commune.name}." in _html(response)
