@@ -257,7 +257,8 @@ def report_sections_save(request, report_id: Id, payload: SectionsIn):
 @router.post("/reports/{report_id}/submit", response={200: ReportDetailOut, **SAVE_ERRORS}, tags=["reviews"],
              summary="Gửi báo cáo lên cấp trên (báo cáo của cấp mở đợt: ban hành)",
              description="Gửi sau hạn thì đánh dấu muộn, không bị từ chối. Lần gửi đầu được cấp số trong sổ văn bản "
-                         "(“01-BC/ĐU”); gửi lại giữ số cũ. Chưa viết phần kết quả: 422 tại `results`.")
+                         "(“01-BC/ĐU”); gửi lại giữ số cũ, sổ văn bản cập nhật trích yếu và nơi nhận. Chưa viết phần "
+                         "kết quả: 422 tại `results`.")
 def report_submit(request, report_id: Id, payload: VersionIn):
     user = request.auth
     report = selectors.report_get(user, report_id)

@@ -8,8 +8,13 @@ A report follows the lifecycle of progress reports: draft → submitted → acce
 → submitted again; the reviewer may reopen an accepted report (it goes back as returned). Every save checks the
 version the user loaded (``ReviewConflict``). A report submitted after its deadline is marked late, never refused.
 Submitting freezes the drafted figures into ``report.figures``; the first submission takes the report's number
-("BC") from the document register (``documents.services.document_issue``), later ones keep it. The opener's own
-report has no reviewer: its submission is final. Every write is audited.
+("BC") from the document register (``documents.services.document_issue``), later ones keep it and bring the
+register's row up to date (title = the subject, recipients, search text); every submission queues the register's
+file (rendered on the worker for that version of the report). The opener's own report has no reviewer: its
+submission is final. Every write is audited.
+
+Rules that are settings (``NGHIQUYET["REVIEWS"]``): which unit kinds open a campaign (``opening_kinds``), which
+document types a campaign reviews (``reviewable_types``). A decision's comment is at most ``COMMENT_MAX_CHARS``.
 """
 
 from __future__ import annotations
