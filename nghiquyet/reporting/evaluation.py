@@ -112,11 +112,11 @@ class Evaluation:
     contributors: int
     milestone: Decimal | None           # the year's milestone (full year)
     plan: Decimal | None                # what the period should reach (sum: milestone × share of the year)
-    pct_of_milestone: Decimal | None    # actual / milestone × 100
+    pct_of_milestone: Decimal | None    # actual / milestone × 100 (milestone / actual for a target to lower)
     same_period_last_year: Decimal | None
     pct_same_period: Decimal | None     # actual / same period last year × 100
     term_target: Decimal | None
-    pct_of_term: Decimal | None         # actual / term target × 100
+    pct_of_term: Decimal | None         # actual / term target × 100 (term target / actual for a target to lower)
     baseline: Decimal | None
     progress: Decimal | None            # share of the way from baseline to term target (0 … 1, more if beyond)
     projection: Decimal | None          # the trend's value at the end of the term
@@ -148,6 +148,14 @@ def percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     if part is None or whole is None or whole == 0:
         return None
     return part / whole * HUNDRED
+
+
+def percent_toward(direction: str, actual: Decimal | None, plan: Decimal | None) -> Decimal | None:
+    """The percent of a plan reached, read the way the target points: for a target to lower (poverty rate,
+    accidents) reaching less than the plan is more than 100 %, so 2.88 against 1.07 is 37 %, not 269 %."""
+    if direction == Direction.LOWER:
+        return percent(plan, actual) if actual is not None and actual > 0 else None
+    return percent(actual, plan)
 
 
 def annualised(aggregation: str, actual: Decimal | None, period: Period) -> Decimal | None:
@@ -326,9 +334,10 @@ def evaluate_many(*, targets: Iterable[Target], unit: Unit, period: Period) -> d
             target_id=target.pk, unit_id=unit.pk, period_id=period.pk, actual=actual,
             contributors=current.contributors if current else 0, milestone=milestone,
             plan=plan_for_period(target.aggregation, milestone, period),
-            pct_of_milestone=percent(actual, milestone),
+            pct_of_milestone=percent_toward(target.direction, actual, milestone),
             same_period_last_year=before_actual, pct_same_period=percent(actual, before_actual),
-            term_target=plan.term_target, pct_of_term=percent(actual, plan.term_target), baseline=plan.baseline,
+            term_target=plan.term_target, pct_of_term=percent_toward(target.direction, actual, plan.term_target),
+            baseline=plan.baseline,
             progress=progress_of(annualised(target.aggregation, actual, period), plan.baseline, plan.term_target),
             projection=projection,
             status=status_of(aggregation=target.aggregation, direction=target.direction, actual=actual,

@@ -10,6 +10,7 @@ from nghiquyet.reporting.evaluation import (
     TargetStatus,
     evaluate,
     evaluate_many,
+    percent_toward,
     progress_of,
     projection_of,
     series,
@@ -203,3 +204,16 @@ def test_progress_and_projection_rules():
     assert projection_of([(D(2025), D(10))], D(2031)) is None
     assert projection_of([(D(2025), D(10)), (D(2025), D(12))], D(2031)) is None
     assert projection_of([(D(1), D(1)), (D(2), D(2)), (D(3), D(3))], D(10)) == D(10)
+
+
+@pytest.mark.parametrize(("direction", "actual", "plan", "expected"), [
+    (Direction.HIGHER, Decimal("69.5"), Decimal("89"), Decimal("78.1")),
+    (Direction.LOWER, Decimal("2.88"), Decimal("1.07"), Decimal("37.2")),   # poverty rate still far above its goal
+    (Direction.LOWER, Decimal("1.15"), Decimal("1.19"), Decimal("103.5")),  # below the milestone: beyond the plan
+    (Direction.LOWER, Decimal("0"), Decimal("5"), None),                    # nothing to divide by
+    (Direction.EXACT, Decimal("9"), Decimal("10"), Decimal("90.0")),
+    (Direction.HIGHER, None, Decimal("10"), None),
+])
+def test_percent_of_plan_reads_the_way_the_target_points(direction, actual, plan, expected):
+    result = percent_toward(direction, actual, plan)
+    assert (None if result is None else result.quantize(Decimal("0.1"))) == expected
