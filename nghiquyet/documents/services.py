@@ -114,7 +114,9 @@ def _counter_id(unit: Unit, type_code: str, term: tuple[int, int]) -> int:
 
 
 def recorded_highest(*, unit: Unit, type_code: str, term: tuple[int, int]) -> int:
-    """The highest number of ``type_code`` the unit already used in ``term`` outside the counter, 0 when none:
+    """The highest number of ``type_code`` the unit already used in ``term`` under its register's issuer code
+    (``issuer_code_of``: "ĐU"; the congress's "01-NQ/ĐH" is another issuer's series) outside the counter, 0 when
+    none:
 
     * documents recorded in the app with a hand-typed symbol (``resolutions.Document``: resolutions, decisions...)
       whose term is ``term`` or whose date falls in it (by ``term_of``);
@@ -126,9 +128,10 @@ def recorded_highest(*, unit: Unit, type_code: str, term: tuple[int, int]) -> in
 
     highest = IssuedDocument.objects.filter(unit=unit, type_code=type_code, term_start=term[0]).aggregate(
         n=Max("number"))["n"] or 0
+    issuer_code = issuer_code_of(unit)
     in_years = {"issued_on__year__gte": term[0], "issued_on__year__lte": term[1]}
     candidates: list[tuple[int, dt.date, int | None]] = list(
-        Document.objects.filter(unit=unit, type_code=type_code)
+        Document.objects.filter(unit=unit, type_code=type_code, issuer_code=issuer_code)
         .filter(Q(term__start_year=term[0]) | Q(**in_years))
         .values_list("number", "issued_on", "term__start_year"))
     for symbol, issued_on in (ActionProgram.objects.filter(unit=unit, symbol__contains=f"-{type_code}/", **in_years)
@@ -137,7 +140,7 @@ def recorded_highest(*, unit: Unit, type_code: str, term: tuple[int, int]) -> in
             parsed = parse_symbol(symbol)
         except SymbolError:
             continue
-        if parsed.type_code == type_code:
+        if parsed.type_code == type_code and parsed.issuer_code == issuer_code:
             candidates.append((parsed.number, issued_on, None))
     terms_by_year: dict[int, tuple[int, int]] = {}
     for number, issued_on, term_start in sorted(candidates, key=lambda c: c[0], reverse=True):

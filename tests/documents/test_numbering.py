@@ -204,6 +204,12 @@ def test_numbers_go_on_after_a_recorded_document_of_the_term(demo):
     assert issue(demo.xa2, demo.commune2, "QĐ").number == 1
 
 
+def test_another_issuers_series_does_not_count(demo):
+    _recorded(demo.commune, "07-QĐ/BTV", dt.date(2025, 11, 2))  # hand-typed under another issuer code
+    assert issue(demo.xa, demo.commune, "QĐ").symbol == "01-QĐ/ĐU"
+    assert issue(demo.xa, demo.commune, "NQ").symbol == "01-NQ/ĐU"  # the congress's own 01-NQ/ĐH is its series
+
+
 def test_a_recorded_document_of_another_term_does_not_count(demo):
     _recorded(demo.province, "40-QĐ/TU", dt.date(2023, 3, 1))
     assert issue(demo.tinh, demo.province, "QĐ").number == 1  # 2025-2030

@@ -182,7 +182,7 @@ def test_a_word_file_is_accepted(client, demo):
                               content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     client.post(reverse("register_create"), _upload_data(demo.commune, file=word, type_code="NQ"))
     document = IssuedDocument.objects.get(unit=demo.commune, type_code="NQ")
-    # The demo records the commune's congress resolution 01-NQ/ĐU of the term: the register goes on from it.
-    assert Document.objects.filter(unit=demo.commune, type_code="NQ", number=1).exists()
-    assert document.symbol == "02-NQ/ĐU" and document.file_name == "nghi-quyet.docx"
+    # The demo records the commune congress's resolution 01-NQ/ĐH: another issuer's series, so the committee's is 01.
+    assert Document.objects.filter(unit=demo.commune, symbol="01-NQ/ĐH").exists()
+    assert document.symbol == "01-NQ/ĐU" and document.file_name == "nghi-quyet.docx"
     assert document.file.name.endswith(".docx") and "nghi-quyet" not in document.file.name  # stored name is ours
