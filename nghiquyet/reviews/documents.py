@@ -304,9 +304,14 @@ def _annexes(cons: Consolidation | None) -> Iterator[Block]:
 
 
 def _file_stem(report: ReviewReport) -> str:
-    base = report.issued.symbol if report.issued_id else f"du-thao-{report.pk}"
-    text = re.sub(r"[^a-z0-9-]+", "-", fold(base).replace("/", "-"))
-    return f"bao-cao-{text.strip('-')}"[:80]
+    """ASCII file name that tells reports apart in a downloads folder: kind, place, number or "du-thao", e.g.
+    "bao-cao-so-ket-giua-nhiem-ky-dong-son-01-bc-du" (every commune's first report is 01-BC/ĐU)."""
+    from nghiquyet.documents.letterhead import place_of
+
+    number = report.issued.symbol if report.issued_id else "du-thao"
+    parts = [report.campaign.get_kind_display(), place_of(report.unit) or report.unit.name, number]
+    text = re.sub(r"[^a-z0-9]+", "-", fold(" ".join(parts)))
+    return f"bao-cao-{text.strip('-')}"[:120].strip("-")
 
 
 def report_recipients(report: ReviewReport) -> list[str]:

@@ -52,7 +52,8 @@ def test_the_submitted_report_as_a_party_document(demo, submitted):
     assert document.subject.startswith("Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết số 01-NQ/ĐH")
     assert document.signature.on_behalf == "T/M BAN THƯỜNG VỤ" and document.signature.title == "BÍ THƯ"
     assert document.recipients == RECIPIENTS.split("\n")
-    assert document.file_stem == "bao-cao-" + submitted.issued.symbol.lower().replace("/", "-").replace("đ", "d")
+    number = submitted.issued.symbol.lower().replace("/", "-").replace("đ", "d")
+    assert document.file_stem == f"bao-cao-so-ket-giua-nhiem-ky-dong-son-{number}"
     blocks = list(document.blocks)
     headings = [b.text for b in blocks if isinstance(b, Heading) and b.level == 1]
     assert headings == ["I. Kết quả đạt được", "II. Hạn chế, yếu kém và nguyên nhân", "III. Bài học kinh nghiệm",
