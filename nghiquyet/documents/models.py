@@ -68,6 +68,11 @@ class IssuedDocument(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Void mark (thu hồi): the entry stays in the register and its number stays used (no gap, no reuse).
+    voided_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    void_reason = models.TextField(_("lý do thu hồi"), blank=True)
 
     class Meta:
         verbose_name = _("văn bản đã ban hành")
@@ -81,6 +86,10 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.symbol} {self.title}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class RenderStatus(models.TextChoices):

@@ -17,6 +17,18 @@ BUILDERS: dict[str, object] = {
 
 FORMATS = ("docx", "pdf", "xlsx")
 
+#: The page of a source, per source kind: a URL name taking the source id (the register's "Nguồn" link, the back
+#: link of a render job).
+SOURCE_URLS: dict[str, str] = {
+    "review_report": "review_report",
+}
+
+#: What a source is, per source kind: ``describe(source_id, *, user) -> str`` (a dotted path or a callable), its
+#: title for the render-job page ("" when ``user`` may not see it or it is gone). Cheap: never builds the document.
+DESCRIBERS: dict[str, object] = {
+    "review_report": "nghiquyet.documents.sources.review_report_describe",
+}
+
 
 @dataclass
 class Built:
@@ -32,3 +44,31 @@ def builder_for(source_kind: str):
     if target is None:
         raise LookupError(source_kind)
     return target if callable(target) else import_string(target)
+
+
+def source_url(source_kind: str, source_id: int | None) -> str | None:
+    """The page of a register entry's or render job's source, or None (an upload, an unknown kind)."""
+    from django.urls import NoReverseMatch, reverse
+
+    name = SOURCE_URLS.get(source_kind)
+    if name is None or source_id is None:
+        return None
+    try:
+        return reverse(name, args=[source_id])
+    except NoReverseMatch:
+        return None
+
+
+def describe(source_kind: str, source_id: int | None, *, user) -> str:
+    """The title of a source as ``user`` may see it ("" when unknown, gone or out of the user's scope)."""
+    from django.http import Http404
+    from django.utils.module_loading import import_string
+
+    target = DESCRIBERS.get(source_kind)
+    if target is None or source_id is None:
+        return ""
+    function = target if callable(target) else import_string(target)
+    try:
+        return function(source_id, user=user) or ""
+    except (Http404, LookupError):
+        return ""

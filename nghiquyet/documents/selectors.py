@@ -8,6 +8,8 @@ above. Anything else is a 404. A render job is seen only by the user who asked f
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import unit_read_q, unit_scope_q
 from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.text import search_terms
-from nghiquyet.documents.models import IssuedDocument, RenderJob
+from nghiquyet.documents.models import IssuedDocument, NumberCounter, RenderJob
 from nghiquyet.org.models import Unit, UnitKind
 
 
@@ -43,7 +45,23 @@ def issued_visible(user, *, query: str = "", unit: Unit | None = None, type_code
 
 
 def issued_get(user, pk) -> IssuedDocument:
-    return get_or_404(issued_visible(user).select_related("issued_by"), pk, _("Không tìm thấy văn bản."))
+    return get_or_404(issued_visible(user).select_related("issued_by__person", "voided_by__person"), pk,
+                      _("Không tìm thấy văn bản."))
+
+
+def number_preview(unit: Unit, type_code: str, on: dt.date) -> str:
+    """The symbol the register would give now ("06-KH/ĐU") for ``type_code`` at ``unit`` on ``on``, read without
+    taking it (no lock, nothing written): the counter's next number, raised above the numbers the unit already used
+    by hand in the term, as ``services.number_take`` does. Only a preview: the number is taken at issue time and
+    may have moved on by then."""
+    from nghiquyet.documents.letterhead import issuer_code_of, symbol_of, term_of
+    from nghiquyet.documents.services import recorded_highest
+
+    term = term_of(unit, on)
+    last = NumberCounter.objects.filter(unit=unit, type_code=type_code, term_start=term[0]).values_list(
+        "last_number", flat=True).first() or 0
+    number = max(last + 1, recorded_highest(unit=unit, type_code=type_code, term=term) + 1)
+    return symbol_of(number, type_code, issuer_code_of(unit))
 
 
 def issued_filter_choices(user) -> dict:

@@ -34,10 +34,10 @@ from django.utils.translation import gettext as _
 from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can
 from nghiquyet.audit.models import AuditAction
-from nghiquyet.audit.services import audit_create, audit_record
+from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
 from nghiquyet.core.files import ALLOWED_TYPES, display_name, file_extension
 from nghiquyet.core.text import fold
-from nghiquyet.documents.letterhead import issuer_code_of, symbol_of, term_of
+from nghiquyet.documents.letterhead import issuer_code_of, signature_for, symbol_of, term_of
 from nghiquyet.documents.models import IssuedDocument, NumberCounter, RenderJob, RenderStatus, SourceKind
 from nghiquyet.documents.registry import BUILDERS, FORMATS
 from nghiquyet.org.models import Unit, UnitKind
@@ -217,11 +217,23 @@ def _issue(*, actor, unit: Unit, type_code: str, title: str, issued_on: dt.date,
 def document_issue(*, actor, unit: Unit, type_code: str, title: str, issued_on: dt.date, content: bytes | None = None,
                    file_name: str = "", signer_name: str = "", signer_title: str = "", recipients: str = "",
                    source_kind: str, source_id: int | None = None) -> IssuedDocument:
-    """Give a document made in the app its number ("01-BC/ĐU") and store it (with its file when ``content``)."""
+    """Give a document made in the app its number ("01-BC/ĐU") and store it (with its file when ``content``).
+
+    Called without a signer (a review report issued on submission), the entry takes the signer of the document's
+    own signature block (``letterhead.signature_for``: the unit's secretary, "Bí thư")."""
+    if not (signer_name or "").strip() and not (signer_title or "").strip():
+        signature = signature_for(unit)
+        signer_name, signer_title = signature.name, signature_title(signature.title)
     file = ContentFile(content) if content is not None else None
     return _issue(actor=actor, unit=unit, type_code=type_code, title=title, issued_on=issued_on, file=file,
                   file_name=file_name or "van-ban", signer_name=signer_name, signer_title=signer_title,
                   recipients=recipients, source_kind=source_kind, source_id=source_id)
+
+
+def signature_title(title: str) -> str:
+    """"BÍ THƯ" of a signature block as the register writes it: "Bí thư"."""
+    title = (title or "").strip()
+    return title[:1].upper() + title[1:].lower() if title.isupper() else title
 
 
 def upload_extensions() -> list[str]:
@@ -274,6 +286,88 @@ def document_register(*, actor, unit: Unit, type_code: str, title: str, issued_o
     return _issue(actor=actor, unit=unit, type_code=type_code, title=title, issued_on=issued_on, file=file,
                   file_name=display_name(file), signer_name=signer_name, signer_title=signer_title,
                   recipients=recipients, source_kind=SourceKind.UPLOAD, source_id=None)
+
+
+#: What ``issued_document_update`` may change; never the number, type, unit or term.
+EDITABLE_FIELDS = ("title", "signer_name", "signer_title", "recipients", "issued_on")
+UPDATE_AUDIT_FIELDS = [*EDITABLE_FIELDS, "file_name", "size"]
+
+
+@transaction.atomic
+def issued_document_update(*, actor, document: IssuedDocument, file=None, **fields) -> IssuedDocument:
+    """Correct an entry's details: title, signer, signer title, recipients, the issue date (within the entry's
+    term, so its number stays in the same series) and, for a registered upload, its file (``file``, checked like a
+    new upload; the replaced file is deleted once committed). The number, type and unit never change; a voided
+    entry is not edited. Audited with the diff. Permission as for issuing."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Không sửa được trường này của văn bản đã vào sổ.") for name in sorted(unknown)})
+    document = IssuedDocument.objects.select_for_update().select_related("unit").get(pk=document.pk)
+    unit = document.unit
+    _require_issue(actor, unit)
+    if document.voided_at is not None:
+        raise ValidationError({"__all__": _("Văn bản đã thu hồi, không sửa được.")})
+    values = {name: getattr(document, name) for name in EDITABLE_FIELDS}
+    for name, value in fields.items():
+        values[name] = value.strip() if isinstance(value, str) else value
+    errors = _validate(unit=unit, type_code=document.type_code, title=values["title"] or "",
+                       issued_on=values["issued_on"], signer_name=values["signer_name"] or "",
+                       signer_title=values["signer_title"] or "", recipients=values["recipients"] or "")
+    if "issued_on" not in errors and isinstance(values["issued_on"], dt.date) and \
+            term_of(unit, values["issued_on"])[0] != document.term_start:
+        errors["issued_on"] = _("Ngày ban hành phải trong nhiệm kỳ %(start)d - %(end)d của số văn bản.") % {
+            "start": document.term_start, "end": document.term_end}
+    if file is not None:
+        if document.source_kind != SourceKind.UPLOAD:
+            errors["file"] = _("Tệp của văn bản lập trong phần mềm được tạo từ dữ liệu, không thay bằng tay.")
+        else:
+            problem = register_upload_problem(file)
+            if problem:
+                errors["file"] = problem
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(document, UPDATE_AUDIT_FIELDS)
+    for name, value in values.items():
+        setattr(document, name, value)
+    old_name, storage = document.file.name, document.file.storage
+    if file is not None:
+        document.file_name = display_name(file)[:255]
+        document.size = file.size or 0
+        document.file.save(_stored_name(document, document.file_name), file, save=False)
+    document.search_text = _search_text(document)
+    document.save()
+    changes = diff(before, snapshot(document, UPDATE_AUDIT_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=document, unit=unit, changes=changes)
+    if file is not None and old_name and old_name != document.file.name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return document
+
+
+VOID_REASON_MAX = 2000
+
+
+@transaction.atomic
+def issued_document_void(*, actor, document: IssuedDocument, reason: str) -> IssuedDocument:
+    """Mark an entry as voided (thu hồi) with its reason. The entry stays in the register and its number stays
+    used: no gap, never given again. Audited. Permission as for issuing."""
+    document = IssuedDocument.objects.select_for_update().select_related("unit").get(pk=document.pk)
+    _require_issue(actor, document.unit)
+    reason = (reason or "").strip()
+    if document.voided_at is not None:
+        raise ValidationError({"__all__": _("Văn bản đã được thu hồi trước đó.")})
+    if not reason:
+        raise ValidationError({"reason": _("Nhập lý do thu hồi.")})
+    if len(reason) > VOID_REASON_MAX:
+        raise ValidationError({"reason": _("Lý do quá dài (tối đa %(n)d ký tự).") % {"n": VOID_REASON_MAX}})
+    document.voided_at = timezone.now()
+    document.voided_by = actor if getattr(actor, "is_authenticated", False) else None
+    document.void_reason = reason
+    document.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=document, unit=document.unit,
+                 changes={"voided_at": [None, document.voided_at.isoformat()], "void_reason": ["", reason]},
+                 note=_("Thu hồi văn bản"))
+    return document
 
 
 @transaction.atomic

@@ -51,7 +51,7 @@ def render_job_execute(job_id: int) -> str:
     """Run the job now, in this process (the task body; also used by tests). Returns the final status."""
     from nghiquyet.documents.render_docx import render_docx
     from nghiquyet.documents.render_pdf import render_pdf
-    from nghiquyet.documents.render_xlsx import render_xlsx
+    from nghiquyet.documents.render_xlsx import render_xlsx, workbook_title
 
     job = RenderJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status in (RenderStatus.DONE, RenderStatus.FAILED):
@@ -79,8 +79,7 @@ def render_job_execute(job_id: int) -> str:
             elif job.fmt == "pdf":
                 render_pdf(built.document, out, progress=progress)
             else:
-                render_xlsx(built.tables, out, title=f"{built.document.type_label} {built.document.subject}",
-                            progress=progress)
+                render_xlsx(built.tables, out, title=workbook_title(built.document), progress=progress)
             out.seek(0)
             name = f"{built.document.file_stem or 'van-ban'}.{job.fmt}"
             job.refresh_from_db()

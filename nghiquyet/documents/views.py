@@ -9,6 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from nghiquyet.accounts.scope import scope_of
@@ -17,15 +20,21 @@ from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.ids import is_valid_id
 from nghiquyet.core.pagination import paginate
 from nghiquyet.documents import selectors
-from nghiquyet.documents.forms import RegisterForm
+from nghiquyet.documents.forms import EditForm, RegisterForm, VoidForm
 from nghiquyet.documents.letterhead import default_recipients, signature_for
-from nghiquyet.documents.models import RenderStatus
+from nghiquyet.documents.models import RenderStatus, SourceKind
+from nghiquyet.documents.registry import describe, source_url
 from nghiquyet.documents.services import (
+    EDITABLE_FIELDS,
+    can_issue,
     document_register,
     has_builder,
+    issued_document_update,
+    issued_document_void,
     issued_file_ensure,
     missing_file_message,
     render_job_is_stale,
+    signature_title,
 )
 from nghiquyet.resolutions.symbols import document_types
 
@@ -65,6 +74,8 @@ def register_detail(request, pk: int):
         "document": document, "type_label": document_types().get(document.type_code, document.type_code),
         "recipients": [line for line in document.recipients.splitlines() if line.strip()],
         "is_new": request.GET.get("moi") == "1", "renderable": has_builder(document),
+        "source_url": source_url(document.source_kind, document.source_id),
+        "can_change": document.voided_at is None and can_issue(request.user, document.unit),
     })
 
 
@@ -79,6 +90,21 @@ def register_download(request, pk: int):
                                 not_found=_("Không tìm thấy tệp văn bản."))
 
 
+def _preview_for(units, data) -> dict:
+    """The number preview for the form's unit, type and date (``data``: the GET/POST or the initial values)."""
+    unit = units.filter(pk=_int(data.get("unit"))).first() if data.get("unit") else None
+    type_code = data.get("type_code") or ""
+    on = data.get("issued_on")
+    if isinstance(on, str):
+        try:
+            on = parse_date(on)
+        except ValueError:
+            on = None
+    if unit is None or type_code not in document_types() or on is None or on > timezone.localdate():
+        return {"symbol": ""}
+    return {"symbol": selectors.number_preview(unit, type_code, on)}
+
+
 @login_required
 def register_create(request):
     user = request.user
@@ -87,8 +113,10 @@ def register_create(request):
         raise Http404(_("Bạn không có quyền đăng ký văn bản."))
     unit = units.filter(pk=_int(request.GET.get("don-vi"))).first() or units.first()
     signature = signature_for(unit)
-    initial = {"unit": unit, "signer_name": signature.name, "recipients": "\n".join(default_recipients(unit))}
-    form = RegisterForm(request.POST or None, request.FILES or None, units=units, initial=initial)
+    initial = {"unit": unit, "signer_name": signature.name, "signer_title": signature_title(signature.title),
+               "recipients": "\n".join(default_recipients(unit))}
+    form = RegisterForm(request.POST or None, request.FILES or None, units=units, initial=initial,
+                        preview_url=reverse("register_preview"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -101,14 +129,82 @@ def register_create(request):
         except PermissionDenied as exc:
             form.add_error("unit", str(exc))
         else:
-            messages.success(request, _("Đã vào sổ văn bản số %(s)s.") % {"s": document.symbol})
+            expected = data.get("expected") or ""
+            if expected and expected != document.symbol:
+                messages.warning(request, _(
+                    "Số đã cấp là %(given)s, không phải %(shown)s như hiện trên mẫu: trong lúc bạn nhập, sổ đã cấp "
+                    "số %(shown)s cho văn bản khác.") % {"given": document.symbol, "shown": expected})
+            else:
+                messages.success(request, _("Đã vào sổ văn bản số %(s)s.") % {"s": document.symbol})
             return redirect(f"{document_url(document)}?moi=1")
-    return render(request, "documents/register_form.html", {"form": form})
+    if form.is_bound:
+        preview = _preview_for(units, request.POST)
+    else:
+        preview = _preview_for(units, {"unit": unit.pk, "type_code": form.fields["type_code"].choices[0][0]
+                                       if form.fields["type_code"].choices else "",
+                                       "issued_on": form.fields["issued_on"].initial})
+    return render(request, "documents/register_form.html", {"form": form, "preview": preview})
+
+
+@login_required
+def register_preview(request):
+    """The "Số sẽ cấp" fragment of the register form (htmx, on a change of unit, type or date). Reads only."""
+    units = selectors.issue_units(request.user)
+    return render(request, "documents/_number_preview.html", {"preview": _preview_for(units, request.GET)})
+
+
+def _changeable(request, pk: int):
+    document = selectors.issued_get(request.user, pk)
+    if not can_issue(request.user, document.unit):
+        raise PermissionDenied(_("Bạn không có quyền sửa văn bản của “%(unit)s”.") % {"unit": document.unit.name})
+    return document
+
+
+@login_required
+def register_edit(request, pk: int):
+    document = _changeable(request, pk)
+    if document.voided_at is not None:
+        messages.error(request, _("Văn bản đã thu hồi, không sửa được."))
+        return redirect(document_url(document))
+    replace_file = document.source_kind == SourceKind.UPLOAD
+    form = EditForm(request.POST or None, request.FILES or None, replace_file=replace_file,
+                    initial={name: getattr(document, name) for name in EDITABLE_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issued_document_update(actor=request.user, document=document, file=data.get("file") or None,
+                                   **{name: data[name] for name in EDITABLE_FIELDS})
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu thông tin văn bản %(s)s.") % {"s": document.symbol})
+            return redirect(document_url(document))
+    return render(request, "documents/register_edit.html", {"form": form, "document": document})
+
+
+@login_required
+def register_void(request, pk: int):
+    document = _changeable(request, pk)
+    if document.voided_at is not None:
+        return redirect(document_url(document))
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued_document_void(actor=request.user, document=document, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã thu hồi văn bản %(s)s. Số này vẫn giữ trong sổ.") % {
+                "s": document.symbol})
+            return redirect(document_url(document))
+    return render(request, "documents/register_void.html", {"form": form, "document": document})
 
 
 def document_url(document) -> str:
-    from django.urls import reverse
-
     return reverse("register_detail", args=[document.pk])
 
 
@@ -117,16 +213,21 @@ def document_url(document) -> str:
 
 def _job_context(job) -> dict:
     stale = render_job_is_stale(job)
-    return {"job": job, "done": job.status == RenderStatus.DONE, "failed": job.status == RenderStatus.FAILED,
+    return {"job": job, "picked_up": job.status != RenderStatus.QUEUED,
+            "done": job.status == RenderStatus.DONE, "failed": job.status == RenderStatus.FAILED,
             "stale": stale, "waiting": job.status in (RenderStatus.QUEUED, RenderStatus.RUNNING) and not stale}
 
 
 @login_required
 def render_job_detail(request, pk: int):
     job = selectors.render_job_get(request.user, pk)
-    template = "documents/_render_progress.html" if request.headers.get("HX-Request") else \
-        "documents/render_job_detail.html"
-    return render(request, template, _job_context(job))
+    if request.headers.get("HX-Request"):
+        return render(request, "documents/_render_progress.html", _job_context(job))
+    return render(request, "documents/render_job_detail.html", {
+        **_job_context(job), "source_title": describe(job.source_kind, job.source_id, user=request.user),
+        "source_url": source_url(job.source_kind, job.source_id),
+        "source_kind_label": SourceKind(job.source_kind).label if job.source_kind in SourceKind.values else "",
+    })
 
 
 @login_required

@@ -181,7 +181,8 @@ def test_a_lost_job_stops_polling_and_can_be_asked_again(client, demo):
     RenderJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))
     client.force_login(demo.xa)
     page = client.get(reverse("render_job_detail", args=[job.pk])).content.decode()
-    assert "every 1s" not in page and "máy chủ xử lý nền có thể đang dừng" in page
+    assert "every 1s" not in page and "Máy chủ xử lý nền chưa nhận yêu cầu này" in page
+    assert "liên hệ quản trị viên hệ thống" in page
     again = render_job_start(actor=demo.xa, source_kind="review_report", source_id=11, fmt="pdf")
     assert again.pk != job.pk
 

@@ -186,14 +186,17 @@ def test_xlsx_numbers_are_numbers():
     for name in book.sheetnames:
         assert len(name) <= 31 and not any(ch in name for ch in "[]:*?/\\")
     sheet = book[book.sheetnames[0]]
-    assert [c.value for c in sheet[1]] == ["TT", "Đơn vị", "Giá trị"]
-    assert sheet["A1"].font.bold
-    assert sheet["C2"].value == pytest.approx(1234.5) and isinstance(sheet["C2"].value, float | int)
-    assert sheet["C3"].value == 12 and sheet["C3"].number_format == "#,##0"
-    assert sheet["B2"].value == "Đông Sơn"
-    assert sheet["C4"].value is None
-    assert sheet.freeze_panes == "A2"
-    assert sheet["A6"].value == "(*) ghi chú"
+    # the document's title, the table's caption, then the header (frozen under them)
+    assert sheet["A1"].value == "Báo cáo" and sheet["A1"].font.bold
+    assert sheet["A2"].value == "Bảng 1: chỉ tiêu/kết quả [2026]?" and sheet["A2"].font.bold
+    assert [c.value for c in sheet[3]] == ["TT", "Đơn vị", "Giá trị"]
+    assert sheet["A3"].font.bold
+    assert sheet["C4"].value == pytest.approx(1234.5) and isinstance(sheet["C4"].value, float | int)
+    assert sheet["C5"].value == 12 and sheet["C5"].number_format == "#,##0"
+    assert sheet["B4"].value == "Đông Sơn"
+    assert sheet["C6"].value is None
+    assert sheet.freeze_panes == "A4"
+    assert sheet["A8"].value == "(*) ghi chú"
 
 
 def test_sheet_names_are_cut_and_unique():
@@ -218,7 +221,8 @@ def test_a_thousand_unit_consolidation_renders_in_every_format():
     xlsx = io.BytesIO()
     render_xlsx([table], xlsx)
     xlsx.seek(0)
-    assert sum(1 for _ in openpyxl.load_workbook(xlsx, read_only=True).active.iter_rows()) == 1001
+    # caption + header + 1,000 rows
+    assert sum(1 for _ in openpyxl.load_workbook(xlsx, read_only=True).active.iter_rows()) == 1002
     text = _pdf_text(document)
     assert "Đảng bộ xã số 1000" in text and "1.500" in text
 
@@ -331,12 +335,13 @@ def test_xlsx_stores_formula_like_text_as_plain_strings():
     assert "<f>" not in xml and "<f " not in xml  # no formula anywhere
     assert "HYPERLINK" in xml  # kept, as text
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Bảng 1"]
-    assert sheet["B1"].value == EVIL and sheet["B1"].data_type == "s" and sheet["B1"].quotePrefix
-    assert [sheet.cell(row=r, column=2).value for r in range(2, 2 + len(starts))] == starts
-    assert all(sheet.cell(row=r, column=2).data_type == "s" for r in range(2, 2 + len(starts)))
-    assert sheet["B2"].quotePrefix and not sheet["A2"].quotePrefix
-    assert sheet["A2"].value == 1 and sheet["C2"].value == 10  # numbers stay numbers
-    assert sheet.cell(row=2 + len(starts) + 1, column=1).value == "=1+2 ghi chú"
+    assert sheet["A1"].value == "=2+3" and sheet["A1"].data_type == "s" and sheet["A1"].quotePrefix  # title row
+    assert sheet["B3"].value == EVIL and sheet["B3"].data_type == "s" and sheet["B3"].quotePrefix
+    assert [sheet.cell(row=r, column=2).value for r in range(4, 4 + len(starts))] == starts
+    assert all(sheet.cell(row=r, column=2).data_type == "s" for r in range(4, 4 + len(starts)))
+    assert sheet["B4"].quotePrefix and not sheet["A4"].quotePrefix
+    assert sheet["A4"].value == 1 and sheet["C4"].value == 10  # numbers stay numbers
+    assert sheet.cell(row=4 + len(starts) + 1, column=1).value == "=1+2 ghi chú"
 
 
 BAD_CHARS = "Thôn\x0b Đông\x00 Sơn\x1f 1"
@@ -382,8 +387,9 @@ def test_xlsx_drops_control_characters():
     out = io.BytesIO()
     render_xlsx([document.blocks[2]], out, title="Báo cáo\x0b")
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
-    assert sheet["B1"].value == "Đơn vị" and sheet["B2"].value == CLEAN
-    assert sheet["C2"].value == "Tỷ lệ hộ dùng nước sạch" and sheet["A4"].value == "ghi chú"
+    assert sheet["A1"].value == "Báo cáo"
+    assert sheet["B3"].value == "Đơn vị" and sheet["B4"].value == CLEAN
+    assert sheet["C4"].value == "Tỷ lệ hộ dùng nước sạch" and sheet["A6"].value == "ghi chú"
 
 
 def test_cell_text_is_the_one_cleaning_rule():
