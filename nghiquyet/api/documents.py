@@ -5,19 +5,34 @@ Unknown or out-of-scope ids are a 404."""
 
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from nghiquyet.accounts.scope import unit_read_q
-from nghiquyet.api.documents_schemas import DocumentFilters, IssuedDocumentDetailOut, IssuedDocumentOut, RenderJobOut
+from nghiquyet.api.documents_schemas import (
+    DocumentFilters,
+    DocumentPatch,
+    IssuedDocumentDetailOut,
+    IssuedDocumentOut,
+    NumberPreviewOut,
+    NumberPreviewQuery,
+    RenderJobOut,
+    VoidIn,
+)
 from nghiquyet.api.pagination import Page
-from nghiquyet.api.plans import _Errors
-from nghiquyet.api.schemas import READ_ERRORS, Id
+from nghiquyet.api.plans import _Errors, _no_nulls
+from nghiquyet.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
 from nghiquyet.core.files import stored_file_response
 from nghiquyet.documents import selectors
 from nghiquyet.documents.models import RenderStatus
-from nghiquyet.documents.services import issued_file_ensure, missing_file_message
+from nghiquyet.documents.services import (
+    issued_document_update,
+    issued_document_void,
+    issued_file_ensure,
+    missing_file_message,
+)
 from nghiquyet.org.models import Unit
 
 router = Router(tags=["documents"])
@@ -41,10 +56,52 @@ def documents_list(request, filters: Query[DocumentFilters]):
     return selectors.issued_visible(user, query=filters.q, unit=unit, type_code=filters.type, year=filters.year)
 
 
+@router.get("/documents/number-preview", response={200: NumberPreviewOut, **READ_ERRORS},
+            summary="Số sẽ cấp cho loại văn bản tại cơ quan (chỉ để xem, không lấy số)")
+def document_number_preview(request, query: Query[NumberPreviewQuery]):
+    user = request.auth
+    unit = selectors.issue_units(user).filter(pk=query.unit).first()
+    if unit is None:   # a unit where the user may not issue answers like one that does not exist
+        raise Http404
+    errors = _Errors()
+    if query.type not in settings.NGHIQUYET["DOCUMENT_TYPES"]:
+        errors.add("type", _("Loại văn bản không hợp lệ. Chọn một trong: %(codes)s.") % {
+            "codes": ", ".join(settings.NGHIQUYET["DOCUMENT_TYPES"])})
+    on = query.on or timezone.localdate()
+    if on > timezone.localdate():
+        errors.add("on", _("Ngày ban hành không được sau hôm nay."))
+    errors.raise_if_any()
+    return {"symbol": selectors.number_preview(unit, query.type, on)}
+
+
 @router.get("/documents/{document_id}", response={200: IssuedDocumentDetailOut, **READ_ERRORS},
             summary="Chi tiết một văn bản trong sổ")
 def document_detail(request, document_id: Id):
     return selectors.issued_get(request.auth, document_id)
+
+
+@router.patch("/documents/{document_id}", response={200: IssuedDocumentDetailOut, **WRITE_ERRORS},
+              summary="Sửa thông tin văn bản trong sổ (trích yếu, người ký, nơi nhận, ngày trong nhiệm kỳ); "
+                      "không đổi số, loại, cơ quan")
+def document_update(request, document_id: Id, payload: DocumentPatch):
+    user = request.auth
+    document = selectors.issued_get(user, document_id)
+    values = payload.dict(exclude_unset=True)
+    errors = _Errors()
+    _no_nulls(values, ("title", "issued_on"), errors)
+    errors.raise_if_any()
+    values = {k: ("" if v is None else v) for k, v in values.items()}
+    issued_document_update(actor=user, document=document, **values)
+    return selectors.issued_get(user, document_id)
+
+
+@router.post("/documents/{document_id}/void", response={200: IssuedDocumentDetailOut, **WRITE_ERRORS},
+             summary="Thu hồi văn bản (kèm lý do; số vẫn giữ trong sổ, không cấp lại)")
+def document_void(request, document_id: Id, payload: VoidIn):
+    user = request.auth
+    document = selectors.issued_get(user, document_id)
+    issued_document_void(actor=user, document=document, reason=payload.reason)
+    return selectors.issued_get(user, document_id)
 
 
 @router.get("/documents/{document_id}/file", response=READ_ERRORS, url_name="document_file",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from ninja import Field, Schema
 
+from nghiquyet.api.plans_schemas import DateIn
 from nghiquyet.api.schemas import UnitRefOut
 
 
@@ -37,6 +38,9 @@ class IssuedDocumentOut(Schema):
     has_file: bool
     file_name: str
     size: int
+    voided: bool = Field(description="Đã thu hồi (số vẫn giữ trong sổ, không cấp lại)")
+    voided_at: dt.datetime | None
+    void_reason: str
     file_url: str | None = Field(description="Tải tệp qua API (kiểm tra phạm vi), không phải địa chỉ MEDIA; cả khi "
                                              "has_file là false với văn bản lập trong ứng dụng (tệp .docx được tạo "
                                              "khi tải lần đầu)")
@@ -44,6 +48,10 @@ class IssuedDocumentOut(Schema):
     @staticmethod
     def resolve_type_label(obj) -> str:
         return str(settings.NGHIQUYET["DOCUMENT_TYPES"].get(obj.type_code, obj.type_code))
+
+    @staticmethod
+    def resolve_voided(obj) -> bool:
+        return obj.voided_at is not None
 
     @staticmethod
     def resolve_has_file(obj) -> bool:
@@ -59,6 +67,30 @@ class IssuedDocumentOut(Schema):
 class IssuedDocumentDetailOut(IssuedDocumentOut):
     recipients: str
     created_at: dt.datetime
+
+
+class DocumentPatch(Schema):
+    """Only the fields sent change. The number, type and issuing unit never change; the date stays in the term."""
+
+    title: str | None = Field(None, max_length=500)
+    signer_name: str | None = Field(None, max_length=200)
+    signer_title: str | None = Field(None, max_length=200)
+    recipients: str | None = Field(None, max_length=5000)
+    issued_on: DateIn | None = None
+
+
+class VoidIn(Schema):
+    reason: str = Field(..., max_length=2000, description="Lý do thu hồi")
+
+
+class NumberPreviewQuery(Schema):
+    unit: int = Field(..., ge=1, description="Cơ quan ban hành (id)")
+    type: str = Field(..., max_length=8, description="Mã loại văn bản (BC, KH, ...)")
+    on: dt.date | None = Field(None, description="Ngày ban hành (mặc định hôm nay)")
+
+
+class NumberPreviewOut(Schema):
+    symbol: str = Field(description="Số sẽ cấp nếu vào sổ lúc này (chỉ để xem: số được lấy khi vào sổ)")
 
 
 class RenderJobOut(Schema):

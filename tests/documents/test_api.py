@@ -64,3 +64,28 @@ def test_list_is_paged(client, demo, docs):
     assert body["count"] >= 3 and len(body["items"]) == 2
     second = client.get("/api/v1/documents", {"page_size": 2, "page": 2}).json()
     assert not {i["id"] for i in body["items"]} & {i["id"] for i in second["items"]}
+
+
+def test_number_preview_edit_and_void(client, demo, docs):
+    client.force_login(demo.xa)
+    preview = client.get("/api/v1/documents/number-preview", {"unit": demo.commune.pk, "type": "BC"})
+    assert preview.status_code == 200 and preview.json() == {"symbol": "02-BC/ĐU"}
+    assert client.get("/api/v1/documents/number-preview", {"unit": demo.commune2.pk, "type": "BC"}).status_code == 404
+    bad = client.get("/api/v1/documents/number-preview", {"unit": demo.commune.pk, "type": "ZZ"})
+    assert bad.status_code == 422
+    url = f"/api/v1/documents/{docs['commune'].pk}"
+    changed = client.patch(url, {"title": "Báo cáo xã Đông Sơn (sửa)", "issued_on": "21/04/2026"},
+                           content_type="application/json")
+    assert changed.status_code == 200, changed.content
+    body = changed.json()
+    assert body["title"] == "Báo cáo xã Đông Sơn (sửa)" and body["issued_on"] == "2026-04-21"
+    assert body["symbol"] == "01-BC/ĐU" and body["voided"] is False
+    refused = client.patch(url, {"issued_on": "2019-01-01"}, content_type="application/json")
+    assert refused.status_code == 422
+    assert client.patch(url, {"title": None}, content_type="application/json").status_code == 422
+    voided = client.post(f"{url}/void", {"reason": "Ban hành nhầm"}, content_type="application/json")
+    assert voided.status_code == 200 and voided.json()["voided"] and voided.json()["void_reason"] == "Ban hành nhầm"
+    assert client.post(f"{url}/void", {"reason": "lần nữa"}, content_type="application/json").status_code == 422
+    client.force_login(demo.xa2)
+    assert client.patch(url, {"title": "x"}, content_type="application/json").status_code == 404
+    assert client.post(f"{url}/void", {"reason": "x"}, content_type="application/json").status_code == 404
