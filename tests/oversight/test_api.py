@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from nghiquyet.accounts.services import api_token_create
 from nghiquyet.oversight.models import Inspection, InspectionProgram, RecommendationStatus
+from tests.api_client import API, Api
 from tests.oversight.helpers import person_at
 
 pytestmark = pytest.mark.django_db
-API = "/api/v1"
 
-
-class Api:
-    def __init__(self, client, user):
-        self.client = client
-        _token, raw = api_token_create(actor=user, name="test")
-        self.headers = {"Authorization": f"Bearer {raw}"}
-
-    def get(self, path: str, **params):
-        return self.client.get(API + path, params, headers=self.headers)
-
-    def send(self, method: str, path: str, data=None):
-        return getattr(self.client, method)(API + path, json.dumps(data or {}), content_type="application/json",
-                                            headers=self.headers)
 
 
 @pytest.fixture

@@ -12,30 +12,13 @@ import pytest
 from docx import Document as Docx
 from openpyxl import load_workbook
 
-from nghiquyet.accounts.services import api_token_create
 from nghiquyet.reviews.models import ReviewReport
+from tests.api_client import API, Api
 from tests.reviews.conftest import COMMUNE_DEADLINE, province_resolution
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 
-
-class Api:
-    def __init__(self, client, user):
-        self.client = client
-        _token, raw = api_token_create(actor=user, name="test")
-        self.headers = {"Authorization": f"Bearer {raw}"}
-
-    def get(self, path: str, **params):
-        return self.client.get(API + path, params, headers=self.headers)
-
-    def post(self, path: str, data=None):
-        return self.client.post(API + path, json.dumps(data or {}), content_type="application/json",
-                                headers=self.headers)
-
-    def put(self, path: str, data):
-        return self.client.put(API + path, json.dumps(data), content_type="application/json", headers=self.headers)
 
 
 @pytest.fixture

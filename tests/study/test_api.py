@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from nghiquyet.accounts.services import api_token_create
 from nghiquyet.members.models import Member
 from nghiquyet.resolutions.models import Document
 from nghiquyet.study.models import Attendance, AttendanceStatus, WriteUp
+from tests.api_client import API, Api
 from tests.study.helpers import absent_member, own_session, thematic_plan
 
 pytestmark = pytest.mark.django_db
-API = "/api/v1"
 
-
-class Api:
-    def __init__(self, client, user):
-        self.client = client
-        _token, raw = api_token_create(actor=user, name="test")
-        self.headers = {"Authorization": f"Bearer {raw}"}
-
-    def get(self, path: str, **params):
-        return self.client.get(API + path, params, headers=self.headers)
-
-    def send(self, method: str, path: str, data):
-        return getattr(self.client, method)(API + path, json.dumps(data), content_type="application/json",
-                                            headers=self.headers)
 
 
 def _fields(response) -> dict[str, str]:
