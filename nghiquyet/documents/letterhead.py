@@ -152,6 +152,23 @@ def letterhead_for(unit: Unit, *, symbol: str, date: dt.date | None) -> Letterhe
                       place=place_of(unit), date=date)
 
 
+def user_display_name(user) -> str:
+    """A user's name as the page header shows it: the official record's full name ("Lê Văn Thành Trung"), else
+    the account's family name then given name (Vietnamese order, never Django's "given family"), else the login."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    if user is None:
+        return ""
+    try:
+        person = user.person
+    except ObjectDoesNotExist:   # no official record
+        person = None
+    if person is not None and (person.full_name or "").strip():
+        return person.full_name.strip()
+    name = f"{user.last_name or ''} {user.first_name or ''}".strip()
+    return " ".join(name.split()) or user.get_username()
+
+
 def secretary_name(unit: Unit) -> str:
     """The unit's secretary: the account with the secretary role there (its official record's name), else the
     official whose position starts with "Bí thư"; "" when nobody is on record."""
@@ -162,7 +179,7 @@ def secretary_name(unit: Unit) -> str:
                   .select_related("user").order_by("id").first())
     if assignment is not None:
         person = Person.objects.filter(user=assignment.user).only("full_name").first()
-        name = person.full_name if person else assignment.user.get_full_name()
+        name = person.full_name if person else user_display_name(assignment.user)
         if name.strip():
             return name.strip()
     person = (Person.objects.filter(unit=unit, position__startswith=SECRETARY_POSITION).order_by("id")

@@ -21,7 +21,7 @@ from nghiquyet.core.ids import is_valid_id
 from nghiquyet.core.pagination import paginate
 from nghiquyet.documents import selectors
 from nghiquyet.documents.forms import EditForm, RegisterForm, VoidForm
-from nghiquyet.documents.letterhead import default_recipients, signature_for
+from nghiquyet.documents.letterhead import default_recipients, signature_for, user_display_name
 from nghiquyet.documents.models import RenderStatus, SourceKind
 from nghiquyet.documents.registry import describe, source_url
 from nghiquyet.documents.services import (
@@ -75,6 +75,8 @@ def register_detail(request, pk: int):
         "recipients": [line for line in document.recipients.splitlines() if line.strip()],
         "is_new": request.GET.get("moi") == "1", "renderable": has_builder(document),
         "source_url": source_url(document.source_kind, document.source_id),
+        "issued_by_name": user_display_name(document.issued_by),
+        "voided_by_name": user_display_name(document.voided_by),
         "can_change": document.voided_at is None and can_issue(request.user, document.unit),
     })
 

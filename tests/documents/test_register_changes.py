@@ -255,3 +255,14 @@ def test_a_job_the_worker_never_picked_up_says_so(client, demo):
     RenderJob.objects.filter(pk=job.pk).update(status="running")
     page = client.get(reverse("render_job_detail", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
     assert "đã nhận yêu cầu nhưng" in page
+
+
+def test_a_user_without_an_official_record_is_named_family_name_first(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from nghiquyet.documents.letterhead import user_display_name
+
+    user = get_user_model()(username="vt", first_name="Văn Thành Trung", last_name="Lê")
+    assert user_display_name(user) == "Lê Văn Thành Trung"
+    assert user_display_name(get_user_model()(username="nobody")) == "nobody"
+    assert user_display_name(demo.xa) == demo.xa.person.full_name
