@@ -297,8 +297,9 @@ UPDATE_AUDIT_FIELDS = [*EDITABLE_FIELDS, "file_name", "size"]
 def issued_document_update(*, actor, document: IssuedDocument, file=None, **fields) -> IssuedDocument:
     """Correct an entry's details: title, signer, signer title, recipients, the issue date (within the entry's
     term, so its number stays in the same series) and, for a registered upload, its file (``file``, checked like a
-    new upload; the replaced file is deleted once committed). The number, type and unit never change; a voided
-    entry is not edited. Audited with the diff. Permission as for issuing."""
+    new upload; the replaced file is deleted once committed). A document made in the app whose date changes loses
+    its stored file, made again with the new date at the next download (``issued_file_ensure``). The number, type
+    and unit never change; a voided entry is not edited. Audited with the diff. Permission as for issuing."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("Không sửa được trường này của văn bản đã vào sổ.") for name in sorted(unknown)})
@@ -327,9 +328,13 @@ def issued_document_update(*, actor, document: IssuedDocument, file=None, **fiel
     if errors:
         raise ValidationError(errors)
     before = snapshot(document, UPDATE_AUDIT_FIELDS)
+    date_changed = values["issued_on"] != document.issued_on
     for name, value in values.items():
         setattr(document, name, value)
     old_name, storage = document.file.name, document.file.storage
+    if date_changed and has_builder(document) and document.file:
+        # The file made in the app prints the date in its letterhead: it is made again at the next download.
+        document.file, document.file_name, document.size = None, "", 0
     if file is not None:
         document.file_name = display_name(file)[:255]
         document.size = file.size or 0
@@ -339,7 +344,7 @@ def issued_document_update(*, actor, document: IssuedDocument, file=None, **fiel
     changes = diff(before, snapshot(document, UPDATE_AUDIT_FIELDS))
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=document, unit=unit, changes=changes)
-    if file is not None and old_name and old_name != document.file.name:
+    if old_name and old_name != document.file.name:
         transaction.on_commit(lambda: storage.delete(old_name))
     return document
 

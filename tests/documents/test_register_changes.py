@@ -107,6 +107,20 @@ def test_update_changes_details_with_audit_never_the_number(demo):
     assert "number" not in event.changes and "recipients" in event.changes
 
 
+def test_a_new_date_remakes_the_file_of_a_document_made_in_the_app(demo, django_capture_on_commit_callbacks):
+    document = issue(demo.xa, demo.commune, source_kind=SourceKind.REVIEW_REPORT, source_id=1, content=b"PK old",
+                     file_name="bao-cao.docx")
+    old_name, storage = document.file.name, document.file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        issued_document_update(actor=demo.xa, document=document, title="Báo cáo (sửa trích yếu)")
+    document.refresh_from_db()
+    assert document.file.name == old_name          # the title alone keeps the file
+    with django_capture_on_commit_callbacks(execute=True):
+        issued_document_update(actor=demo.xa, document=document, issued_on=dt.date(2026, 4, 23))
+    document.refresh_from_db()
+    assert not document.file and document.size == 0 and not storage.exists(old_name)
+
+
 def test_update_refuses_what_may_not_change(demo):
     document = issue(demo.xa, demo.commune, content=PDF, file_name="bc.pdf")
     with pytest.raises(ValidationError) as error:
