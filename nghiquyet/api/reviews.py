@@ -18,7 +18,6 @@ scope is a 404; an id in the body that cannot be found is a 422. (``/submissions
 import io
 
 from django.conf import settings
-from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -41,7 +40,6 @@ from nghiquyet.api.reviews_schemas import (
     VersionIn,
 )
 from nghiquyet.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
-from nghiquyet.core.files import safe_download_headers
 from nghiquyet.resolutions import selectors as resolution_selectors
 from nghiquyet.reviews import selectors, services
 from nghiquyet.reviews.figures import has_subordinates
@@ -52,11 +50,6 @@ router = Router(tags=["reviews"])
 
 SAVE_ERRORS = {**WRITE_ERRORS, 409: ReviewConflictOut}
 
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 # ------------------------------------------------------------------ campaigns
@@ -312,6 +305,7 @@ def report_reopen(request, report_id: Id, payload: ReviewDecisionIn):
 
 
 def _document(request, report_id: int, fmt: str):
+    from nghiquyet.documents.render import download_response, render_file
     from nghiquyet.reviews.documents import report_document, report_tables
 
     user = request.auth
@@ -325,22 +319,10 @@ def _document(request, report_id: int, fmt: str):
                             "subordinates": subordinates})
     figures = selectors.report_figures(report, user=user)
     document = report_document(report, user=user, figures=figures)
+    tables = report_tables(report, user=user, figures=figures) if fmt == "xlsx" else []
     out = io.BytesIO()
-    if fmt == "docx":
-        from nghiquyet.documents.render_docx import render_docx
-
-        render_docx(document, out)
-    elif fmt == "pdf":
-        from nghiquyet.documents.render_pdf import render_pdf
-
-        render_pdf(document, out)
-    else:
-        from nghiquyet.documents.render_xlsx import render_xlsx
-
-        render_xlsx(report_tables(report, user=user, figures=figures), out, title=document.subject)
-    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
-    return safe_download_headers(response)
+    render_file(document, tables, fmt, out)
+    return download_response(out.getvalue(), document, fmt)
 
 
 DOCUMENT_RESPONSES = {202: RenderJobStartedOut, **READ_ERRORS}

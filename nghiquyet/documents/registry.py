@@ -15,7 +15,7 @@ BUILDERS: dict[str, object] = {
     "review_report": "nghiquyet.reviews.documents.build",
 }
 
-FORMATS = ("docx", "pdf", "xlsx")
+FORMATS = ("docx", "pdf", "xlsx")  # as documents.render.CONTENT_TYPES
 
 #: The page of a source, per source kind: a URL name taking the source id (the register's "Nguồn" link, the back
 #: link of a render job).

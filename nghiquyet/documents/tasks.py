@@ -49,9 +49,7 @@ def _fail(job: RenderJob, message: str) -> None:
 
 def render_job_execute(job_id: int) -> str:
     """Run the job now, in this process (the task body; also used by tests). Returns the final status."""
-    from nghiquyet.documents.render_docx import render_docx
-    from nghiquyet.documents.render_pdf import render_pdf
-    from nghiquyet.documents.render_xlsx import render_xlsx, workbook_title
+    from nghiquyet.documents.render import file_name, render_file
 
     job = RenderJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status in (RenderStatus.DONE, RenderStatus.FAILED):
@@ -74,14 +72,9 @@ def render_job_execute(job_id: int) -> str:
     progress = _Progress(job.pk)
     try:
         with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as out:
-            if job.fmt == "docx":
-                render_docx(built.document, out, progress=progress)
-            elif job.fmt == "pdf":
-                render_pdf(built.document, out, progress=progress)
-            else:
-                render_xlsx(built.tables, out, title=workbook_title(built.document), progress=progress)
+            render_file(built.document, built.tables, job.fmt, out, progress=progress)
             out.seek(0)
-            name = f"{built.document.file_stem or 'van-ban'}.{job.fmt}"
+            name = file_name(built.document, job.fmt)
             job.refresh_from_db()
             job.file.save(name, File(out), save=False)
             job.file_name = name

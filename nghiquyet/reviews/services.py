@@ -33,7 +33,6 @@ from nghiquyet.accounts.scope import can
 from nghiquyet.audit.models import AuditAction
 from nghiquyet.audit.services import audit_create, audit_record, diff, snapshot
 from nghiquyet.core.numbers import format_vn_decimal
-from nghiquyet.core.text import fold
 from nghiquyet.notifications.reminders import date_vn
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.reporting.models import SubmissionStatus
@@ -442,28 +441,18 @@ def review_report_submit(*, actor, report: ReviewReport, version: int | None = N
 
 def _register_update(actor, report: ReviewReport) -> None:
     """A later submission (after a return or a reopening) keeps the report's number; the register's row follows
-    what was submitted: its title (the subject), its recipients and the folded search text."""
+    what was submitted: its title (the subject) and its recipients (``documents.services.issued_document_update``:
+    validated, folded for search, audited). A voided entry is left as it is."""
     from nghiquyet.documents.models import IssuedDocument
+    from nghiquyet.documents.services import issued_document_update
 
-    document = IssuedDocument.objects.select_for_update().select_related("unit").get(pk=report.issued_id)
+    document = IssuedDocument.objects.get(pk=report.issued_id)
+    if document.voided_at is not None:
+        return
     title = (report.subject or selectors.default_subject(report.campaign)).strip()
     recipients = (report.recipients or "").strip()
-    changes = {}
-    if document.title != title:
-        changes["title"] = [document.title, title]
-        document.title = title
-    if document.recipients != recipients:
-        changes["recipients"] = [document.recipients, recipients]
-        document.recipients = recipients
-    if not changes:
-        return
-    # the same folding as ``documents.services`` (symbol, title, unit, signer), so the register finds the new title
-    document.search_text = fold(" ".join([document.symbol, document.title, document.unit.name,
-                                          document.signer_name]))[:900]
-    document.save(update_fields=["title", "recipients", "search_text"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=document, unit=document.unit, changes=changes,
-                 note=_("Cập nhật sổ văn bản theo báo cáo gửi lại"))
-    report.issued = document
+    if (document.title, document.recipients) != (title, recipients):
+        report.issued = issued_document_update(actor=actor, document=document, title=title, recipients=recipients)
 
 
 def _queue_file(actor, report: ReviewReport) -> None:

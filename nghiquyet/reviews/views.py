@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,11 +31,11 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import can, roles_of, scope_of, unit_get_visible, unit_scope_q, units_changeable
 from nghiquyet.audit.selectors import audit_events_visible
 from nghiquyet.core.fields import path_ids
-from nghiquyet.core.files import safe_download_headers
 from nghiquyet.core.forms import apply_service_errors
 from nghiquyet.core.ids import get_or_404
 from nghiquyet.core.pagination import paginate
 from nghiquyet.documents.letterhead import default_recipients
+from nghiquyet.documents.render import CONTENT_TYPES
 from nghiquyet.org.models import Unit, UnitKind
 from nghiquyet.reporting.models import SubmissionStatus
 from nghiquyet.resolutions.selectors import documents_visible
@@ -46,11 +46,6 @@ from nghiquyet.reviews.models import Campaign, ReviewKind, ReviewReport, ReviewS
 from nghiquyet.reviews.selectors import State
 
 CAMPAIGN_STATES = {"dang-mo": False, "da-ket-thuc": True}
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 PROPOSALS_PER_PAGE = 20
 #: Rows per page of a campaign's progress table.
@@ -665,7 +660,7 @@ def report_download(request, pk: int, fmt: str):
     page) when it gathers more than ``RENDER_INLINE_MAX_UNITS`` subordinate reports."""
     user = request.user
     report = selectors.report_get(user, pk)
-    if fmt not in FORMATS:
+    if fmt not in CONTENT_TYPES:
         raise Http404(_("Không có định dạng này."))
     if not selectors.renders_inline(report):
         if request.method != "POST":
@@ -674,26 +669,15 @@ def report_download(request, pk: int, fmt: str):
 
         job = render_job_start(actor=user, source_kind="review_report", source_id=report.pk, fmt=fmt)
         return redirect("render_job_detail", pk=job.pk)
+    from nghiquyet.documents.render import download_response, render_file
     from nghiquyet.reviews.documents import report_document, report_tables
 
     out = io.BytesIO()
     figures = selectors.report_figures(report, user=user)      # computed once for the document and its tables
     document = report_document(report, user=user, figures=figures)
-    if fmt == "xlsx":
-        from nghiquyet.documents.render_xlsx import render_xlsx
-
-        render_xlsx(report_tables(report, user=user, figures=figures), out, title=document.subject)
-    elif fmt == "pdf":
-        from nghiquyet.documents.render_pdf import render_pdf
-
-        render_pdf(document, out)
-    else:
-        from nghiquyet.documents.render_docx import render_docx
-
-        render_docx(document, out)
-    response = HttpResponse(out.getvalue(), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
-    return safe_download_headers(response)
+    tables = report_tables(report, user=user, figures=figures) if fmt == "xlsx" else []
+    render_file(document, tables, fmt, out)
+    return download_response(out.getvalue(), document, fmt)
 
 
 # ---------------------------------------------------------------- to-dos beside the reporting to-dos

@@ -7,12 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from nghiquyet.documents.models import IssuedDocument
-from tests.browser.conftest import browser, log_in, page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_preview_updates_and_issuing_is_confirmed(demo, live_server, page, log_in):  # noqa: F811
+def test_preview_updates_and_issuing_is_confirmed(demo, live_server, page, log_in):
     log_in("demo-xa")
     page.goto(f"{live_server.url}/van-ban/dang-ky/")
     page.get_by_label("Loại văn bản").select_option("KH")
