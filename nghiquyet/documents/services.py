@@ -419,7 +419,7 @@ def issued_file_render(*, document: IssuedDocument, user) -> tuple[bytes, str] |
     from django.http import Http404
 
     from nghiquyet.documents.registry import builder_for
-    from nghiquyet.documents.render_docx import render_docx
+    from nghiquyet.documents.render import file_name, render_file
 
     if not has_builder(document):
         return None
@@ -430,8 +430,8 @@ def issued_file_render(*, document: IssuedDocument, user) -> tuple[bytes, str] |
     if not built.permitted or built.document is None:
         return None
     out = io.BytesIO()
-    render_docx(built.document, out)
-    return out.getvalue(), f"{built.document.file_stem or 'van-ban'}.docx"
+    render_file(built.document, built.tables, "docx", out)
+    return out.getvalue(), file_name(built.document, "docx")
 
 
 def issued_file_ensure(*, document: IssuedDocument, user) -> IssuedDocument:

@@ -11,7 +11,6 @@ row without a file (the report can still be downloaded, rendered on request).
 
 from __future__ import annotations
 
-import io
 import logging
 
 from django.contrib.auth import get_user_model
@@ -23,9 +22,7 @@ logger = logging.getLogger(__name__)
 def issued_file_store(report_id: int, user_id: int | None, version: int | None = None) -> bool:
     """Render and attach now (the task body; also used by tests). True when a file was stored; False (logged) when
     the report is not submitted or accepted at ``version`` any more."""
-    from nghiquyet.documents.registry import builder_for
-    from nghiquyet.documents.render_docx import render_docx
-    from nghiquyet.documents.services import issued_file_attach
+    from nghiquyet.documents.services import issued_file_attach, issued_file_render
     from nghiquyet.reporting.models import SubmissionStatus
     from nghiquyet.reviews.models import ReviewReport
 
@@ -39,13 +36,11 @@ def issued_file_store(report_id: int, user_id: int | None, version: int | None =
                     report_id, report.status, report.version, version)
         return False
     try:
-        built = builder_for("review_report")(report.pk, user=user)
-        if not built.permitted or built.document is None:
+        rendered = issued_file_render(document=report.issued, user=user)
+        if rendered is None:
             return False
-        out = io.BytesIO()
-        render_docx(built.document, out)
-        issued_file_attach(document=report.issued, content=out.getvalue(),
-                           file_name=f"{built.document.file_stem}.docx", actor=user)
+        content, name = rendered
+        issued_file_attach(document=report.issued, content=content, file_name=name, actor=user)
     except Exception:
         logger.exception("Review report %s: storing the issued file failed", report_id)
         return False
