@@ -389,11 +389,12 @@ def _api_unit_queries(schema: dict) -> list[tuple[str, str]]:
 
 def _required_query_values(schema: dict, path: str, param: str, demo) -> dict:
     """Plausible values for the other required query parameters (``/rollups`` needs a target and a period,
-    ``/completeness`` a period): a province target, which every level reads, and a recent quarter."""
+    ``/completeness`` a period, ``/documents/number-preview`` a document type): a province target, which every
+    level reads, a recent quarter, a report."""
     from nghiquyet.resolutions.models import Target
 
     plausible = {"target": lambda: Target.objects.filter(unit=demo.province).order_by("id").first().pk,
-                 "period": lambda: "quarter-2026-3"}
+                 "period": lambda: "quarter-2026-3", "type": lambda: "BC"}
     names = [p["name"] for p in schema["paths"][path]["get"].get("parameters", [])
              if p["in"] == "query" and p.get("required") and p["name"] != param]
     return {name: plausible[name]() for name in names}
