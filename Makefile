@@ -73,6 +73,7 @@ bench: install-dev
 	$(BIN)/python bench/bench_tree.py
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_reviews.py
+	$(BIN)/python bench/bench_documents.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
