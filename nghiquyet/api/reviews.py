@@ -305,7 +305,7 @@ def report_reopen(request, report_id: Id, payload: ReviewDecisionIn):
 
 
 def _document(request, report_id: int, fmt: str):
-    from nghiquyet.documents.render import download_response, render_file
+    from nghiquyet.documents.render import download_response, party_language, render_file
     from nghiquyet.reviews.documents import report_document, report_tables
 
     user = request.auth
@@ -317,11 +317,12 @@ def _document(request, report_id: int, fmt: str):
         job = render_job_start(actor=user, source_kind=services.SOURCE_KIND, source_id=report.pk, fmt=fmt)
         return Status(202, {"job_id": job.pk, "status": job.status, "url": f"/api/v1/render-jobs/{job.pk}",
                             "subordinates": subordinates})
-    figures = selectors.report_figures(report, user=user)
-    document = report_document(report, user=user, figures=figures)
-    tables = report_tables(report, user=user, figures=figures) if fmt == "xlsx" else []
     out = io.BytesIO()
-    render_file(document, tables, fmt, out)
+    with party_language():
+        figures = selectors.report_figures(report, user=user)
+        document = report_document(report, user=user, figures=figures)
+        tables = report_tables(report, user=user, figures=figures) if fmt == "xlsx" else []
+        render_file(document, tables, fmt, out)
     return download_response(out.getvalue(), document, fmt)
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import BinaryIO
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 
 from nghiquyet.core.files import safe_download_headers
 from nghiquyet.documents.layout import PartyDocument, Progress, Table
@@ -16,6 +18,12 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def party_language():
+    """Party documents are Vietnamese whatever the reader's interface language: build and render them inside this
+    (the blocks may be generators, made while rendering)."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def render_file(document: PartyDocument, tables: Iterable[Table], fmt: str, out: BinaryIO, *,

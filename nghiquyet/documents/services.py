@@ -415,6 +415,15 @@ def has_builder(document: IssuedDocument) -> bool:
 
 def issued_file_render(*, document: IssuedDocument, user) -> tuple[bytes, str] | None:
     """The entry's DOCX rendered now through its source kind's builder as ``user``, with its file name; None when
+    it has no builder, the source is gone or ``user`` may not have it. Always in Vietnamese (``party_language``)."""
+    from nghiquyet.documents.render import party_language
+
+    with party_language():
+        return _issued_file_render(document=document, user=user)
+
+
+def _issued_file_render(*, document: IssuedDocument, user) -> tuple[bytes, str] | None:
+    """The entry's DOCX rendered now through its source kind's builder as ``user``, with its file name; None when
     it has no builder, the source is gone or ``user`` may not have it."""
     from django.http import Http404
 

@@ -92,4 +92,7 @@ def render_job_execute(job_id: int) -> str:
 
 @task()
 def render_job_run(job_id: int) -> str:
-    return str(render_job_execute(job_id))
+    from nghiquyet.documents.render import party_language
+
+    with party_language():
+        return str(render_job_execute(job_id))

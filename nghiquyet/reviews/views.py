@@ -669,14 +669,15 @@ def report_download(request, pk: int, fmt: str):
 
         job = render_job_start(actor=user, source_kind="review_report", source_id=report.pk, fmt=fmt)
         return redirect("render_job_detail", pk=job.pk)
-    from nghiquyet.documents.render import download_response, render_file
+    from nghiquyet.documents.render import download_response, party_language, render_file
     from nghiquyet.reviews.documents import report_document, report_tables
 
     out = io.BytesIO()
-    figures = selectors.report_figures(report, user=user)      # computed once for the document and its tables
-    document = report_document(report, user=user, figures=figures)
-    tables = report_tables(report, user=user, figures=figures) if fmt == "xlsx" else []
-    render_file(document, tables, fmt, out)
+    with party_language():
+        figures = selectors.report_figures(report, user=user)      # computed once for the document and its tables
+        document = report_document(report, user=user, figures=figures)
+        tables = report_tables(report, user=user, figures=figures) if fmt == "xlsx" else []
+        render_file(document, tables, fmt, out)
     return download_response(out.getvalue(), document, fmt)
 
 

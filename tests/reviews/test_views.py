@@ -398,6 +398,19 @@ def test_downloads_render_in_the_request(client, demo, campaign, fmt, content_ty
         assert zipfile.is_zipfile(io.BytesIO(body))
 
 
+def test_the_document_stays_vietnamese_for_a_reader_of_the_english_interface(client, demo, campaign, settings):
+    import docx
+
+    report = _submitted(campaign, demo.commune, demo.xa)
+    client.force_login(demo.tinh)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(report_url(campaign, demo.commune)).content.decode()
+    assert 'lang="en"' in page
+    response = client.get(reverse("review_report_download", args=[report.pk, "docx"]))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "BÁO CÁO" in text and "I. KẾT QUẢ ĐẠT ĐƯỢC" in text.upper() and "RESULTS" not in text.upper()
+
+
 def test_a_large_consolidation_renders_on_the_worker(client, demo, campaign, settings):
     settings.NGHIQUYET = {**settings.NGHIQUYET, "REVIEWS": {**settings.NGHIQUYET["REVIEWS"],
                                                             "RENDER_INLINE_MAX_UNITS": 0}}
