@@ -262,43 +262,36 @@ def report_submit(request, report_id: Id, payload: VersionIn):
     return _report_out(user, report.pk)
 
 
-@router.post("/reports/{report_id}/accept", response={200: ReportDetailOut, **SAVE_ERRORS}, tags=["reviews"],
-             summary="Cấp nhận báo cáo duyệt báo cáo",
-             description="Chỉ đơn vị nhận báo cáo (cấp gần nhất phía trên phải báo cáo trong đợt, hoặc cấp mở đợt) có "
-                         "quyền duyệt (ngoài ra: 403).")
-def report_accept(request, report_id: Id, payload: ReviewDecisionIn):
+def _decide(request, report_id: int, payload: ReviewDecisionIn, decide):
+    """Accept, return or reopen: the same load, version check and answer."""
     user = request.auth
     report = selectors.report_get(user, report_id)
     try:
-        services.review_report_accept(actor=user, report=report, version=payload.version, comment=payload.comment)
+        decide(actor=user, report=report, version=payload.version, comment=payload.comment)
     except ReviewConflict as exc:
         return _conflict(exc)
     return _report_out(user, report.pk)
+
+
+@router.post("/reports/{report_id}/accept", response={200: ReportDetailOut, **SAVE_ERRORS}, tags=["reviews"],
+             summary="Duyệt (chấp nhận) báo cáo",
+             description="Chỉ đơn vị nhận báo cáo (cấp gần nhất phía trên phải báo cáo trong đợt, hoặc cấp mở đợt) có "
+                         "quyền duyệt (ngoài ra: 403).")
+def report_accept(request, report_id: Id, payload: ReviewDecisionIn):
+    return _decide(request, report_id, payload, services.review_report_accept)
 
 
 @router.post("/reports/{report_id}/return", response={200: ReportDetailOut, **SAVE_ERRORS}, tags=["reviews"],
              summary="Trả lại báo cáo (bắt buộc ghi ý kiến)", description="Thiếu ý kiến: 422 tại `comment`.")
 def report_return(request, report_id: Id, payload: ReviewDecisionIn):
-    user = request.auth
-    report = selectors.report_get(user, report_id)
-    try:
-        services.review_report_return(actor=user, report=report, version=payload.version, comment=payload.comment)
-    except ReviewConflict as exc:
-        return _conflict(exc)
-    return _report_out(user, report.pk)
+    return _decide(request, report_id, payload, services.review_report_return)
 
 
 @router.post("/reports/{report_id}/reopen", response={200: ReportDetailOut, **SAVE_ERRORS}, tags=["reviews"],
              summary="Mở lại báo cáo đã duyệt để đơn vị sửa (bắt buộc ghi ý kiến)",
              description="Báo cáo trở về trạng thái bị trả lại, giữ số đã cấp. Thiếu ý kiến: 422 tại `comment`.")
 def report_reopen(request, report_id: Id, payload: ReviewDecisionIn):
-    user = request.auth
-    report = selectors.report_get(user, report_id)
-    try:
-        services.review_report_reopen(actor=user, report=report, version=payload.version, comment=payload.comment)
-    except ReviewConflict as exc:
-        return _conflict(exc)
-    return _report_out(user, report.pk)
+    return _decide(request, report_id, payload, services.review_report_reopen)
 
 
 # ------------------------------------------------------------------ documents
