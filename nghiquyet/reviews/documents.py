@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from nghiquyet.core.numbers import format_vn_decimal
 from nghiquyet.core.text import fold
 from nghiquyet.documents.layout import Block, Heading, Paragraph, PartyDocument, Table
+from nghiquyet.notifications.reminders import date_vn
 from nghiquyet.org.models import Unit
 from nghiquyet.reporting.evaluation import TargetStatus
 from nghiquyet.reviews import selectors
@@ -121,7 +122,7 @@ def targets_table(figures: ReportFigures, *, consolidated: bool = False) -> Tabl
 def tasks_table(figures: ReportFigures) -> Table:
     t = figures.tasks
     return Table(title=_("Bảng 2. Thực hiện nhiệm vụ của chương trình hành động (đến %(d)s)") % {
-        "d": t.on.strftime("%d/%m/%Y") if t.on else ""},
+        "d": date_vn(t.on)},
         columns=[_("Tổng số nhiệm vụ"), _("Đã hoàn thành"), _("Trong đó đúng hạn"), _("Đang thực hiện"),
                  _("Chưa thực hiện"), _("Quá hạn")],
         rows=[[t.total, t.done, t.done_on_time, t.in_progress, t.not_started, t.overdue]], numeric=[True] * 6,
@@ -158,8 +159,8 @@ def flags_table(figures: ReportFigures) -> Table:
 def status_table(cons: Consolidation) -> Table:
     rows = []
     for n, row in enumerate(cons.status_rows(), start=1):
-        rows.append([n, row.unit_name, row.due.strftime("%d/%m/%Y"), row.state_label,
-                     row.submitted_on.strftime("%d/%m/%Y") if row.submitted_on else "", row.symbol])
+        rows.append([n, row.unit_name, date_vn(row.due), row.state_label,
+                     date_vn(row.submitted_on), row.symbol])
     return Table(title=_("Tình hình gửi báo cáo của các đơn vị"),
                  columns=[_("TT"), _("Đơn vị"), _("Hạn gửi"), _("Tình trạng"), _("Ngày gửi"), _("Số báo cáo")],
                  rows=rows, widths=_widths([TT_MM, None, DATE_MM, 37, DATE_MM, SYMBOL_MM]))

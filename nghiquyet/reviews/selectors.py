@@ -26,6 +26,7 @@ from nghiquyet.accounts.roles import Perm
 from nghiquyet.accounts.scope import issued_above_filter, scope_filter, scope_of, unit_scope_q
 from nghiquyet.core.fields import path_ids
 from nghiquyet.core.ids import get_or_404
+from nghiquyet.notifications.reminders import date_vn
 from nghiquyet.org.models import Unit
 from nghiquyet.reporting.models import SubmissionStatus
 from nghiquyet.reviews.models import Campaign, ReviewReport, ReviewSection, SectionKey
@@ -155,7 +156,7 @@ def default_subject(campaign: Campaign) -> str:
         rest = _("của %(rest)s") % {"rest": rest}
     subject = _("%(kind)s thực hiện %(type)s số %(symbol)s ngày %(date)s") % {
         "kind": campaign.get_kind_display(), "type": type_label, "symbol": resolution.symbol,
-        "date": resolution.issued_on.strftime("%d/%m/%Y")}
+        "date": date_vn(resolution.issued_on)}
     return f"{subject} {rest}".strip()[:500]
 
 
